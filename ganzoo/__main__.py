@@ -1,0 +1,3 @@
+from ganzoo.train import run
+
+run()

@@ -1,0 +1,88 @@
+"""The tf.data pipeline that feeds `train_step`: real batches plus seeded noise.
+
+One element is one training step (one generator update):
+
+    images: (B, k, H, W, C)   k = discriminator steps per generator step
+    labels: (B, k)
+    z:      (B, k + 1, latent_dim)   k noise batches for D, one for G
+
+The step axis sits *after* the batch axis so `tf.distribute` splits the global
+batch across replicas exactly as it splits any batch: each replica receives
+(B / N, k, ...), its share of what one device would see.
+
+Every element is a pure function of (seed, step): noise from stateless RNG,
+and, for in-memory data, the examples of step s are positions
+[s*B*k, (s+1)*B*k) of an endless sequence of epochs, each epoch a stateless
+permutation keyed on (seed, epoch). So two iterators (a distributed one and
+a plain one, or a run and its resumption) see identical batches, and resuming
+at step s costs nothing. Streamed data (TFDS) uses a fixed seeded shuffle
+buffer instead, skipped to the resume step.
+"""
+
+import tensorflow as tf
+
+from ganzoo.datasets.base import ImageData
+
+
+def adversarial_batches(
+    data: ImageData,
+    *,
+    global_batch_size: int,
+    d_steps: int,
+    latent_dim: int,
+    seed: int,
+    start_step: int = 0,
+) -> tf.data.Dataset:
+    steps = tf.data.Dataset.counter(start_step, dtype=tf.int64)
+    per_step = global_batch_size * d_steps
+    seed = tf.constant(seed, tf.int64)
+
+    def noise(step):
+        return tf.random.stateless_normal(
+            (global_batch_size, d_steps + 1, latent_dim), seed=tf.stack([seed, step])
+        )
+
+    if data.arrays is not None:
+        images, labels = (tf.constant(a) for a in data.arrays)
+        count = tf.constant(len(data.arrays[1]), tf.int64)
+
+        def element(step):
+            position = step * per_step + tf.range(per_step, dtype=tf.int64)
+            epoch, offset = position // count, position % count
+            index = _permute(offset, epoch, seed, count)
+            index = tf.reshape(index, (global_batch_size, d_steps))
+            return {"images": tf.gather(images, index), "labels": tf.gather(labels, index),
+                    "z": noise(step)}
+
+        ds = steps.map(element, num_parallel_calls=tf.data.AUTOTUNE)
+    else:
+        real = (
+            data.as_tf_dataset()
+            .shuffle(10_000, seed=seed, reshuffle_each_iteration=False)
+            .repeat()
+            .batch(d_steps, drop_remainder=True)
+            .batch(global_batch_size, drop_remainder=True)
+            .skip(start_step)
+        )
+        ds = tf.data.Dataset.zip(real, steps.map(noise)).map(
+            lambda real, z: {"images": real[0], "labels": real[1], "z": z}
+        )
+    options = tf.data.Options()
+    options.deterministic = True
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    return ds.with_options(options).prefetch(tf.data.AUTOTUNE)
+
+
+def _permute(offset, epoch, seed, count):
+    """Position `offset` of epoch `epoch` -> example index, a fresh permutation per epoch.
+
+    A batch may straddle two epochs, so the permutation is evaluated per
+    position with that position's epoch (at most two distinct epochs).
+    """
+    first = epoch[0]
+
+    def shuffle(e):
+        key = tf.stack([seed, e])
+        return tf.random.experimental.index_shuffle(offset, key, count - 1)
+
+    return tf.where(epoch == first, shuffle(first), shuffle(first + 1))

@@ -1,0 +1,52 @@
+"""TFDS access that never stalls offline.
+
+`tfds.load` on a machine without network retries for minutes before failing.
+We instead use a prepared copy if one exists, download only when a quick
+connection test succeeds, and otherwise tell the caller to fall back.
+"""
+
+import os
+import socket
+
+from absl import logging
+
+OFFLINE_ENV = "GANZOO_OFFLINE"  # set to 1 to never try the network
+_PROBE_HOST = "storage.googleapis.com"  # where TFDS fetches its files
+
+
+class TfdsUnavailable(RuntimeError):
+    """The data set is neither prepared locally nor downloadable right now."""
+
+
+def network_answers(timeout: float = 2.0) -> bool:
+    if os.environ.get(OFFLINE_ENV, "") not in ("", "0"):
+        return False
+    try:
+        with socket.create_connection((_PROBE_HOST, 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def builder(name: str):
+    """A prepared TFDS builder for `name`, downloading it if the network answers."""
+    import tensorflow_datasets as tfds
+
+    data_dir = os.environ.get("TFDS_DATA_DIR")
+    try:
+        b = tfds.builder(name, data_dir=data_dir)
+    except Exception as err:  # TFDS raises several types for unknown names/configs
+        raise TfdsUnavailable(f"TFDS has no data set '{name}': {err}") from None
+    if b.is_prepared():
+        return b
+    if not network_answers():
+        raise TfdsUnavailable(
+            f"TFDS '{name}' is not prepared in {b.data_dir} and the network does not answer"
+        )
+    logging.info("Downloading TFDS '%s' into %s", name, b.data_dir)
+    b.download_and_prepare()
+    return b
+
+
+def describe(b) -> str:
+    return f"TFDS {b.info.full_name} ({b.data_dir})"

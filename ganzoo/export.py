@@ -1,0 +1,164 @@
+"""Writing a trained model into the models directory, one immutable version at a time.
+
+    <models_dir>/<name>/<version>/saved_model.pb, variables/   TF Serving reads these
+    <models_dir>/<name>/<version>/ganzoo/model.keras            `ganzoo.load` reads this
+    <models_dir>/<name>/<version>/ganzoo/config.json            resolved entry config
+    <models_dir>/<name>/<version>/ganzoo/card.json              provenance and checks
+    <models_dir>/<name>/<version>/ganzoo/samples.png
+    <models_dir>/<name>/README.md                               model card of the newest version
+
+A version is assembled in a hidden temporary folder and renamed into place, so
+a crash never leaves a half-written version, and an existing version is never
+overwritten: each export takes the next free number.
+"""
+
+import datetime
+import hashlib
+import json
+import os
+import platform
+import shutil
+import uuid
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ganzoo import imaging
+from ganzoo.zoo import KERAS_FILE, available_versions
+
+SAMPLE_SEED = 0
+
+
+def serving_signatures(model) -> dict:
+    """`serving_default` for the model's sampling generator, with named inputs and outputs."""
+    generator = model.sampling_generator
+    z_spec = tf.TensorSpec((None, model.hparams.latent_dim), tf.float32, name="z")
+    if model.conditional:
+        def serve(labels, z):
+            return {"images": generator({"labels": labels, "z": z}, training=False)}
+
+        signature = [tf.TensorSpec((None,), tf.int32, name="labels"), z_spec]
+    else:
+        def serve(z):
+            return {"images": generator(z, training=False)}
+
+        signature = [z_spec]
+    return {"serving_default": (serve, signature)}
+
+
+def write_saved_model(model, directory: Path) -> None:
+    archive = keras.export.ExportArchive()
+    archive.track(model.sampling_generator)
+    for name, (fn, signature) in serving_signatures(model).items():
+        archive.add_endpoint(name, fn, input_signature=signature)
+    archive.write_out(str(directory), verbose=False)
+
+
+def export(model, cfg, models_dir: Path, card: dict) -> Path:
+    """Write `model` as the next version of entry `cfg.name`; return the version folder."""
+    entry_dir = Path(models_dir) / cfg.name
+    entry_dir.mkdir(parents=True, exist_ok=True)
+    staging = entry_dir / f".tmp-{uuid.uuid4().hex}"
+    try:
+        write_saved_model(model, staging)
+        extras = staging / KERAS_FILE.parent
+        extras.mkdir()
+        _inference_copy(model).save(staging / KERAS_FILE)
+        (extras / "config.json").write_text(cfg.to_json())
+        imaging.save_png(_sample_grid(model), extras / "samples.png")
+        version = _claim_version(entry_dir, staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    version_dir = entry_dir / str(version)
+    card = dict(card, version=version, files=_checksums(version_dir), **_environment())
+    (version_dir / KERAS_FILE.parent / "card.json").write_text(json.dumps(card, indent=2))
+    write_model_card(entry_dir)
+    return version_dir
+
+
+def _claim_version(entry_dir: Path, staging: Path) -> int:
+    """Rename `staging` to the next free version number; never replace one."""
+    taken = [int(p.name) for p in entry_dir.iterdir() if p.name.isdigit()]
+    version = max(taken, default=0) + 1
+    while True:
+        try:
+            os.rename(staging, entry_dir / str(version))  # fails if the target exists
+            return version
+        except OSError:
+            if not (entry_dir / str(version)).exists():
+                raise
+            version += 1
+
+
+def _inference_copy(model):
+    """The same GAN rebuilt uncompiled: no optimizer state in the shipped file."""
+    copy = type(model).from_config(model.get_config())
+    copy.set_weights(model.get_weights())
+    return copy
+
+
+def _sample_grid(model) -> np.ndarray:
+    if model.conditional:
+        labels = np.arange(100) % model.num_classes
+        return imaging.grid(model.sample(100, labels=labels, seed=SAMPLE_SEED), columns=10)
+    return imaging.grid(model.sample(100, seed=SAMPLE_SEED), columns=10)
+
+
+def _checksums(version_dir: Path) -> dict:
+    sums = {}
+    for path in sorted(version_dir.rglob("*")):
+        if path.is_file() and path.name != "card.json":
+            sums[str(path.relative_to(version_dir))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return sums
+
+
+def _environment() -> dict:
+    return {
+        "exported_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores",
+    }
+
+
+def write_model_card(entry_dir: Path) -> Path:
+    """Render `<entry>/README.md` from the newest version's card.json."""
+    versions = available_versions(entry_dir)
+    version_dir = entry_dir / str(versions[-1])
+    card = json.loads((version_dir / KERAS_FILE.parent / "card.json").read_text())
+    cfg = json.loads((version_dir / KERAS_FILE.parent / "config.json").read_text())
+    lines = [
+        f"# {entry_dir.name} (version {card['version']})",
+        "",
+        cfg.get("description", ""),
+        "",
+        f"![samples]({card['version']}/ganzoo/samples.png)",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| family | `{cfg['family']}` |",
+        f"| data | {card['data_source']}, {card['num_examples']:,} examples |",
+        f"| training | {card['steps']:,} steps of batch {card['batch_size']} "
+        f"({card['replicas']} replica(s)), {card['wall_time_s'] / 60:.1f} min wall time |",
+        f"| machine | {card['machine']}; TensorFlow {card['tensorflow']}, Keras {card['keras']} |",
+        f"| trained by | `{card['command']}` |",
+        "",
+    ]
+    checks = card.get("checks") or {}
+    if checks:
+        lines += ["## Checks", "", f"Measured by `{checks.get('command', '?')}`:", ""]
+        for key, value in checks.items():
+            if key != "command":
+                lines.append(f"- {key}: {value}")
+        lines.append("")
+    lines += [
+        "## Files (SHA-256)",
+        "",
+        *[f"- `{card['version']}/{path}`: `{digest}`" for path, digest in card["files"].items()],
+        "",
+    ]
+    out = entry_dir / "README.md"
+    out.write_text("\n".join(lines))
+    return out

@@ -1,0 +1,253 @@
+"""The adversarial base model every family subclasses.
+
+It owns what all GANs share, so a family file only says how its networks look
+and which losses it plays:
+
+- `compile(d_optimizer=..., g_optimizer=...)` builds both optimizers on their
+  variables immediately, inside whatever strategy scope is active. Keras would
+  otherwise create optimizer slots lazily inside the first distributed step,
+  which fails under `MirroredStrategy`.
+- `train_step` runs k discriminator updates, then one generator update, on the
+  batches that `ganzoo.datasets.pipeline` lays out (one real batch and one
+  noise batch per update, all drawn in the input pipeline, so the noise is
+  seeded and split across replicas with the data).
+- Loss scaling: Keras sums gradients over replicas, and built-in Keras losses
+  divide by the replica count for that reason. Our losses are plain means, so
+  `_replica_share` divides them here, once, for every family.
+- An optional exponential moving average of the generator weights (Yazici et
+  al. 2019), updated after every generator step and used for sampling/export.
+- `get_config`/`from_config`: the model is rebuilt from its hyperparameters,
+  so a whole GAN saves and reloads as `.keras` (safe mode, no Lambda layers).
+"""
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Literal
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ganzoo import losses
+from ganzoo.config import ConfigError, build_dataclass
+
+
+@dataclass(frozen=True)
+class AdversarialHyperparameters:
+    latent_dim: int = 100
+    d_steps: int = 1  # discriminator updates per generator update (k in Goodfellow et al.)
+    ema_decay: float = 0.999  # 0 disables the generator EMA
+    loss: Literal["non_saturating", "minimax"] = "non_saturating"
+    label_smoothing: float = 0.0  # one-sided, on real targets
+
+    def __post_init__(self):
+        if self.latent_dim <= 0:
+            raise ConfigError(f"model.latent_dim must be positive, got {self.latent_dim}")
+        if self.d_steps < 1:
+            raise ConfigError(f"model.d_steps must be at least 1, got {self.d_steps}")
+        if not 0.0 <= self.ema_decay < 1.0:
+            raise ConfigError(f"model.ema_decay must be in [0, 1), got {self.ema_decay}")
+
+
+class AdversarialModel(keras.Model):
+    """Generator + discriminator trained by `fit`. Subclasses define the networks."""
+
+    Hyperparameters = AdversarialHyperparameters
+    conditional = False  # True when both networks take class labels
+
+    def __init__(self, hparams, image_shape, num_classes=None, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(hparams, self.Hyperparameters):
+            hparams = build_dataclass(self.Hyperparameters, hparams, type(self).__name__, "model")
+        if self.conditional and not num_classes:
+            raise ValueError(f"{type(self).__name__} needs num_classes (a labelled data set)")
+        self.hparams = hparams
+        self.image_shape = tuple(int(d) for d in image_shape)
+        self.num_classes = int(num_classes) if num_classes else None
+        self.generator = self.build_generator()
+        self.discriminator = self.build_discriminator()
+        self.ema_generator = None
+        if hparams.ema_decay > 0:
+            self.ema_generator = self.build_generator(name="ema_generator")
+            self.ema_generator.set_weights(self.generator.get_weights())
+        self.d_optimizer = None
+        self.g_optimizer = None
+        self._trackers = {
+            name: keras.metrics.Mean(name=name)
+            for name in ("d_loss", "g_loss", "real_score", "fake_score", "g_grad_norm")
+        }
+        self.built = True
+
+    # ----- what a family defines -------------------------------------------------
+
+    def build_generator(self, name="generator") -> keras.Model:
+        raise NotImplementedError
+
+    def build_discriminator(self, name="discriminator") -> keras.Model:
+        raise NotImplementedError
+
+    def discriminator_loss(self, real_logits, fake_logits):
+        return losses.DISCRIMINATOR_LOSSES[self.hparams.loss](
+            real_logits, fake_logits, label_smoothing=self.hparams.label_smoothing
+        )
+
+    def generator_loss(self, fake_logits):
+        return losses.GENERATOR_LOSSES[self.hparams.loss](fake_logits)
+
+    def generate(self, z, labels=None, training=False, generator=None):
+        return (generator or self.generator)(z, training=training)
+
+    def discriminate(self, images, labels=None, training=False):
+        return self.discriminator(images, training=training)
+
+    # ----- training --------------------------------------------------------------
+
+    def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
+        """Attach and build both optimizers (Adam 2e-4, beta_1 0.5 unless given).
+
+        `model.optimizer` is the generator's optimizer, so Keras callbacks that
+        count `model.optimizer.iterations` count generator steps = train steps.
+        """
+        self.d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+        self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+        kwargs.setdefault("jit_compile", False)
+        super().compile(optimizer=self.g_optimizer, **kwargs)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    def compile_from_config(self, config):
+        """Training state travels in checkpoints (ganzoo.training), not in `.keras` files."""
+
+    @property
+    def metrics(self):
+        return list(self._trackers.values())
+
+    def train_step(self, data):
+        images, labels, z = data["images"], data["labels"], data["z"]
+        for i in range(self.hparams.d_steps):
+            self._discriminator_update(images[:, i], labels[:, i], z[:, i])
+        self._generator_update(z[:, -1], labels[:, -1])
+        if self.ema_generator is not None:
+            self._update_ema()
+        return {name: tracker.result() for name, tracker in self._trackers.items()}
+
+    def _discriminator_update(self, real, labels, z):
+        with tf.GradientTape() as tape:
+            fake = self.generate(z, labels, training=True)
+            real_logits = self.discriminate(real, labels, training=True)
+            fake_logits = self.discriminate(fake, labels, training=True)
+            loss = self.discriminator_loss(real_logits, fake_logits)
+            loss += self.discriminator_penalty(real, fake, labels)
+            scaled_loss = self._replica_share(loss)
+        variables = self.discriminator.trainable_variables
+        grads = tape.gradient(scaled_loss, variables)
+        self.d_optimizer.apply_gradients(zip(grads, variables))
+        self.after_discriminator_update()
+        self._trackers["d_loss"].update_state(loss)
+        self._trackers["real_score"].update_state(tf.reduce_mean(real_logits))
+        self._trackers["fake_score"].update_state(tf.reduce_mean(fake_logits))
+
+    def _generator_update(self, z, labels):
+        with tf.GradientTape() as tape:
+            fake = self.generate(z, labels, training=True)
+            loss = self.generator_loss(self.discriminate(fake, labels, training=True))
+            scaled_loss = self._replica_share(loss)
+        variables = self.generator.trainable_variables
+        grads = tape.gradient(scaled_loss, variables)
+        self.g_optimizer.apply_gradients(zip(grads, variables))
+        self._trackers["g_loss"].update_state(loss)
+        # The norm of the per-replica gradient of the *mean* loss: the number
+        # that collapses towards 0 when a saturating loss stops teaching G.
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        self._trackers["g_grad_norm"].update_state(tf.linalg.global_norm(grads) * replicas)
+
+    def discriminator_penalty(self, real, fake, labels):
+        """Extra discriminator loss term (a gradient penalty, for instance). None by default."""
+        return 0.0
+
+    def after_discriminator_update(self):
+        """Hook after each discriminator step (weight clipping, for instance)."""
+
+    @staticmethod
+    def _replica_share(loss):
+        return loss / tf.distribute.get_strategy().num_replicas_in_sync
+
+    def _update_ema(self):
+        # Warm-up (as in TF's ExponentialMovingAverage with num_updates): early
+        # on, the average would otherwise be mostly the random initial weights.
+        step = tf.cast(self.g_optimizer.iterations, tf.float32)
+        decay = tf.minimum(self.hparams.ema_decay, (1.0 + step) / (10.0 + step))
+        pairs = [
+            (ema.value, live.value, live.trainable)
+            for ema, live in zip(self.ema_generator.weights, self.generator.weights)
+        ]
+
+        def update(strategy):
+            for ema, live, trainable in pairs:
+                if trainable:
+                    fn = lambda e, w: e.assign(decay * e + (1.0 - decay) * w)  # noqa: E731
+                else:  # batch norm statistics follow the live generator
+                    fn = lambda e, w: e.assign(w)  # noqa: E731
+                strategy.extended.update(ema, fn, args=(live,), group=False)
+
+        tf.distribute.get_replica_context().merge_call(update)
+
+    # ----- inference -------------------------------------------------------------
+
+    @property
+    def sampling_generator(self) -> keras.Model:
+        """The generator used for samples and exports: the EMA copy when there is one."""
+        return self.ema_generator or self.generator
+
+    def call(self, inputs, training=False):
+        if self.conditional:
+            return self.generate(inputs["z"], inputs["labels"], training=training)
+        return self.generate(inputs, training=training)
+
+    def sample(self, n, labels=None, seed=None, batch_size=500):
+        """`n` images as float32 (n, H, W, C) in [-1, 1]; the same seed gives the same images."""
+        n = _positive_int(n, "n")
+        seed = np.random.SeedSequence().entropy % 2**31 if seed is None else int(seed)
+        z = tf.random.stateless_normal((n, self.hparams.latent_dim), seed=(seed, 0))
+        labels = self._labels_for(n, labels, seed)
+        chunks = []
+        for start in range(0, n, batch_size):
+            part = slice(start, start + batch_size)
+            chunk_labels = None if labels is None else labels[part]
+            chunks.append(
+                self.generate(z[part], chunk_labels, training=False,
+                              generator=self.sampling_generator)
+            )
+        return np.concatenate([np.asarray(c, np.float32) for c in chunks])
+
+    def _labels_for(self, n, labels, seed):
+        if not self.conditional:
+            if labels is not None:
+                raise ValueError(f"{type(self).__name__} is unconditional; do not pass labels")
+            return None
+        if labels is None:  # uniform over classes, from the same seed
+            return tf.random.stateless_uniform(
+                (n,), seed=(seed, 1), maxval=self.num_classes, dtype=tf.int32
+            )
+        labels = np.asarray(labels)
+        if labels.shape != (n,) or not np.issubdtype(labels.dtype, np.integer):
+            raise ValueError(f"labels must be {n} integers (one per image), got shape {labels.shape}")
+        if labels.min() < 0 or labels.max() >= self.num_classes:
+            raise ValueError(f"labels must be in [0, {self.num_classes}), got {labels.min()}..{labels.max()}")
+        return tf.constant(labels, tf.int32)
+
+    # ----- serialization ---------------------------------------------------------
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "hparams": dataclasses.asdict(self.hparams),
+            "image_shape": list(self.image_shape),
+            "num_classes": self.num_classes,
+        }
+
+
+def _positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)

@@ -1,0 +1,98 @@
+"""Generator and discriminator bodies that the families assemble.
+
+All bodies are functional `keras.Model`s with named inputs, so a family's
+networks print, plot, save and export like any Keras model. Weights start
+from N(0, 0.02), as in DCGAN (Radford et al. 2015, section 4).
+"""
+
+import keras
+from keras import layers
+
+DCGAN_INIT = keras.initializers.RandomNormal(stddev=0.02)
+
+
+def num_upsamplings(size: int) -> int:
+    """How many stride-2 stages reach `size` from a small seed: 28 -> 7 (2), 64 -> 4 (4)."""
+    stages = 0
+    while size % 2 == 0 and size > 4:
+        size //= 2
+        stages += 1
+    if stages == 0:
+        raise ValueError(f"image size {size} cannot be reached by stride-2 upsampling")
+    return stages
+
+
+def batch_norm(name=None):
+    """Batch norm whose statistics are those of the global batch under N replicas.
+
+    Synchronizing makes N devices train exactly like one. With a single
+    replica it is skipped: the cross-replica op has nothing to do there but
+    splits the XLA cluster and halves CPU speed (measured, README).
+    """
+    import tensorflow as tf
+
+    synchronized = tf.distribute.get_strategy().num_replicas_in_sync > 1
+    return layers.BatchNormalization(synchronized=synchronized, momentum=0.9, name=name)
+
+
+def mlp(x, units, *, activation, dropout=0.0, prefix):
+    for i, width in enumerate(units):
+        x = layers.Dense(width, name=f"{prefix}_dense{i}")(x)
+        x = activation(name=f"{prefix}_act{i}")(x)
+        if dropout:
+            x = layers.Dropout(dropout, name=f"{prefix}_dropout{i}")(x)
+    return x
+
+
+def leaky_relu(name=None):
+    return layers.LeakyReLU(negative_slope=0.2, name=name)
+
+
+def upsampling_decoder(x, image_shape, base_filters, *, kernel_size=4):
+    """Dense -> (s, s, f) -> [ConvTranspose stride 2, BN, ReLU]* -> tanh image.
+
+    The DCGAN generator (Radford et al. 2015, figure 1): no pooling, batch
+    norm everywhere except the output, ReLU inside and tanh at the output.
+    Width halves at every stage, ending at `base_filters` before the output.
+    """
+    height, _, channels = image_shape
+    stages = num_upsamplings(height)
+    seed_size = height // 2**stages
+    width = base_filters * 2 ** (stages - 1)
+    x = layers.Dense(seed_size * seed_size * width, use_bias=False,
+                     kernel_initializer=DCGAN_INIT, name="project")(x)
+    x = batch_norm("project_bn")(x)
+    x = layers.ReLU(name="project_relu")(x)
+    x = layers.Reshape((seed_size, seed_size, width), name="seed")(x)
+    for i in range(stages - 1):
+        width //= 2
+        x = layers.Conv2DTranspose(width, kernel_size, strides=2, padding="same", use_bias=False,
+                                   kernel_initializer=DCGAN_INIT, name=f"up{i}")(x)
+        x = batch_norm(f"up{i}_bn")(x)
+        x = layers.ReLU(name=f"up{i}_relu")(x)
+    x = layers.Conv2DTranspose(channels, kernel_size, strides=2, padding="same",
+                               kernel_initializer=DCGAN_INIT, name="to_image")(x)
+    return layers.Activation("tanh", name="images", dtype="float32")(x)
+
+
+def downsampling_encoder(x, base_filters, *, stages, kernel_size=4, batch_norm_layers=True):
+    """[Conv stride 2, (BN), LeakyReLU 0.2]* -> flatten -> one logit per image.
+
+    The DCGAN discriminator: strided convolutions instead of pooling, no batch
+    norm on the first layer, LeakyReLU(0.2) throughout, a linear logit.
+    """
+    width = base_filters
+    for i in range(stages):
+        x = layers.Conv2D(width, kernel_size, strides=2, padding="same",
+                          kernel_initializer=DCGAN_INIT, name=f"down{i}")(x)
+        if batch_norm_layers and i > 0:
+            x = batch_norm(f"down{i}_bn")(x)
+        x = leaky_relu(f"down{i}_lrelu")(x)
+        width *= 2
+    x = layers.Flatten(name="flatten")(x)
+    return logit(x, kernel_initializer=DCGAN_INIT)
+
+
+def logit(x, kernel_initializer="glorot_uniform"):
+    """One unnormalised score per example, shape (B, 1), always in float32."""
+    return layers.Dense(1, kernel_initializer=kernel_initializer, name="logits", dtype="float32")(x)

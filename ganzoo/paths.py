@@ -1,0 +1,44 @@
+"""Where zoo configs and trained models live.
+
+A source checkout (plain or editable install) uses the repository's top-level
+`zoo_configs/` and `saved_models/`. A built wheel carries the same two folders
+inside the package (setup.cfg maps them to `ganzoo.zoo_configs` and
+`ganzoo.saved_models`). Environment variables point elsewhere without code.
+"""
+
+import importlib.resources
+import os
+from pathlib import Path
+
+CONFIGS_ENV = "GANZOO_CONFIGS_DIR"
+MODELS_ENV = "GANZOO_MODELS_DIR"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _bundled(folder: str) -> Path:
+    checkout = _PACKAGE_DIR.parent / folder
+    if checkout.is_dir():
+        return checkout
+    try:
+        return Path(str(importlib.resources.files(f"ganzoo.{folder}")))
+    except ModuleNotFoundError:
+        # Neither a checkout nor a wheel that carries the folder: return the
+        # checkout path so error messages show where we looked.
+        return checkout
+
+
+def configs_dir() -> Path:
+    """Folder of zoo entry files (`<name>.toml`)."""
+    return Path(os.environ.get(CONFIGS_ENV) or _bundled("zoo_configs"))
+
+
+def shipped_models_dir() -> Path:
+    """The trained models that ship with ganzoo."""
+    return _bundled("saved_models")
+
+
+def models_dir(override: str | os.PathLike | None = None) -> Path:
+    """Where `train` exports and `load` looks first: flag, then env, then the shipped zoo."""
+    chosen = override or os.environ.get(MODELS_ENV)
+    return Path(chosen).expanduser() if chosen else shipped_models_dir()

@@ -1,0 +1,1 @@
+"""Training: the loop is `model.fit`; this package adds what a GAN run needs around it."""

@@ -1,0 +1,83 @@
+"""Callbacks a GAN run needs that Keras' own do not cover.
+
+Keras' `TerminateOnNaN` watches only `logs["loss"]`, which a GAN never
+reports, and `BackupAndRestore` saves only `model.optimizer` (one of our two).
+"""
+
+import json
+import math
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+from absl import logging
+
+from ganzoo import imaging
+
+GRID_SEED = 20_141_210  # fixed noise for per-epoch grids, so epochs are comparable
+
+
+class StopOnNonFiniteLoss(keras.callbacks.Callback):
+    """Stop at the first step where any logged loss is NaN or infinite."""
+
+    def __init__(self):
+        super().__init__()
+        self.failure = None  # message, once a bad value was seen
+
+    def on_train_batch_end(self, batch, logs=None):
+        for key, value in (logs or {}).items():
+            if key.endswith("loss") and not math.isfinite(float(value)):
+                step = int(self.model.optimizer.iterations.numpy())
+                self.failure = f"{key} became {float(value)} at step {step}"
+                logging.error("Stopping: %s; the last good checkpoint is kept.", self.failure)
+                self.model.stop_training = True
+                return
+
+
+class EpochCheckpoint(keras.callbacks.Callback):
+    """Save model, both optimizers and the step at every epoch end, if losses are finite."""
+
+    def __init__(self, manager: tf.train.CheckpointManager, progress_file: Path, wall_time_before: float):
+        super().__init__()
+        self.manager = manager
+        self.progress_file = progress_file
+        self.wall_time_before = wall_time_before
+        self._start = time.monotonic()
+
+    def wall_time(self) -> float:
+        return self.wall_time_before + time.monotonic() - self._start
+
+    def on_epoch_end(self, epoch, logs=None):
+        if any(not math.isfinite(float(v)) for v in (logs or {}).values()):
+            return
+        step = int(self.model.optimizer.iterations.numpy())
+        self.manager.save(checkpoint_number=step)
+        self.progress_file.write_text(json.dumps({"step": step, "wall_time_s": self.wall_time()}))
+
+
+class EpochSummary(keras.callbacks.Callback):
+    """At every epoch end: a PNG grid of samples from fixed noise, and the grid and
+    the epoch's loss averages as TensorBoard summaries, indexed by generator step."""
+
+    def __init__(self, out_dir: Path, summary_dir: Path, count: int = 64):
+        super().__init__()
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.writer = tf.summary.create_file_writer(str(summary_dir))
+        self.count = count
+
+    def on_epoch_end(self, epoch, logs=None):
+        labels = None
+        if self.model.conditional:
+            labels = np.arange(self.count) % self.model.num_classes
+        images = self.model.sample(self.count, labels=labels, seed=GRID_SEED)
+        picture = imaging.grid(images, columns=self.model.num_classes if labels is not None else None)
+        step = int(self.model.optimizer.iterations.numpy())
+        imaging.save_png(picture, self.out_dir / f"step_{step:07d}.png")
+        with self.writer.as_default():
+            tf.summary.image("samples", picture[None].astype(np.float32) / 255.0, step=step)
+            for key, value in (logs or {}).items():
+                tf.summary.scalar(key, float(value), step=step)
+        self.writer.flush()

@@ -1,0 +1,152 @@
+"""One training run of a zoo entry: data -> model.fit under a strategy -> checkpoints -> export.
+
+The CLI (`ganzoo.train`) is a thin layer over `run`, which tests call directly.
+
+Work directory:
+    config.json      the resolved entry config; a rerun must match it (except train.steps)
+    checkpoints/     model (with EMA), both optimizers, step; one per epoch end
+    progress.json    step and accumulated wall time at the last checkpoint
+    samples/         a grid PNG per epoch
+    tensorboard/     scalars and sample images
+    exported.json    the version this run exported, so a finished rerun does not export twice
+"""
+
+import json
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import tensorflow as tf
+from absl import logging
+
+from ganzoo import config as config_lib
+from ganzoo import datasets, export, paths, zoo
+from ganzoo.datasets.pipeline import adversarial_batches
+from ganzoo.training import callbacks as cb
+from ganzoo.training.distribute import default_strategy
+
+
+class TrainingFailed(RuntimeError):
+    """Training stopped on a non-finite loss; the last good checkpoint is kept."""
+
+
+@dataclass
+class RunResult:
+    model: object
+    step: int
+    wall_time_s: float
+    version_dir: Path | None
+
+
+def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
+        export_model=True, verbose=1, command=None) -> RunResult:
+    train = cfg.train
+    workdir = Path(workdir)
+    strategy = strategy or default_strategy()
+    if train.batch_size % strategy.num_replicas_in_sync:
+        raise config_lib.ConfigError(
+            f"train.batch_size ({train.batch_size}) must divide evenly over "
+            f"{strategy.num_replicas_in_sync} replicas"
+        )
+    _claim_workdir(workdir, cfg)
+    data = datasets.load(cfg.dataset, cfg.data.split, source=cfg.data.source,
+                         image_size=cfg.data.image_size)
+    keras.utils.set_random_seed(train.seed)
+    with strategy.scope():
+        model = zoo.build_from_config(cfg)
+        model.compile(
+            d_optimizer=keras.optimizers.Adam(train.d_learning_rate, train.beta_1, train.beta_2),
+            g_optimizer=keras.optimizers.Adam(train.g_learning_rate, train.beta_1, train.beta_2),
+            jit_compile=train.jit_compile,
+        )
+    checkpoint = tf.train.Checkpoint(model=model, d_optimizer=model.d_optimizer,
+                                     g_optimizer=model.g_optimizer)
+    manager = tf.train.CheckpointManager(checkpoint, workdir / "checkpoints", max_to_keep=2)
+    if manager.latest_checkpoint:
+        checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
+    step = int(model.g_optimizer.iterations.numpy())
+    progress = _read_json(workdir / "progress.json", {"wall_time_s": 0.0})
+    if step:
+        logging.info("Resuming %s from step %d (%s)", cfg.name, step, manager.latest_checkpoint)
+
+    saver = cb.EpochCheckpoint(manager, workdir / "progress.json", progress["wall_time_s"])
+    if step < train.steps:
+        nan_guard = cb.StopOnNonFiniteLoss()
+        model.fit(
+            adversarial_batches(
+                data, global_batch_size=train.batch_size, d_steps=cfg.model.d_steps,
+                latent_dim=cfg.model.latent_dim, seed=train.seed, start_step=step,
+            ),
+            epochs=train.epochs,
+            initial_epoch=step // train.epoch_steps,
+            steps_per_epoch=train.epoch_steps,
+            callbacks=[nan_guard, saver,
+                       cb.EpochSummary(workdir / "samples", workdir / "tensorboard")],
+            verbose=verbose,
+        )
+        if nan_guard.failure:
+            raise TrainingFailed(
+                f"{cfg.name}: {nan_guard.failure}. Kept checkpoint: {manager.latest_checkpoint}"
+            )
+        step = int(model.g_optimizer.iterations.numpy())
+    wall_time = _read_json(workdir / "progress.json", {"wall_time_s": 0.0})["wall_time_s"]
+
+    version_dir = None
+    exported = _read_json(workdir / "exported.json", None)
+    if export_model and exported and exported["step"] == step:
+        version_dir = Path(exported["version_dir"])
+        logging.info("Already exported at step %d: %s", step, version_dir)
+    elif export_model:
+        card = {
+            "name": cfg.name,
+            "family": cfg.family,
+            "data_source": data.source,
+            "num_examples": data.num_examples,
+            "steps": step,
+            "batch_size": train.batch_size,
+            "replicas": strategy.num_replicas_in_sync,
+            "wall_time_s": round(wall_time, 1),
+            "command": command or f"python -m ganzoo.train --name {cfg.name}",
+        }
+        models_root = paths.models_dir(models_dir)
+        version_dir = export.export(model, cfg, models_root, card)
+        (workdir / "exported.json").write_text(
+            json.dumps({"step": step, "version_dir": str(version_dir)})
+        )
+        logging.info("Exported %s version %s to %s", cfg.name, version_dir.name, version_dir)
+    return RunResult(model, step, wall_time, version_dir)
+
+
+def _claim_workdir(workdir: Path, cfg: config_lib.EntryConfig) -> None:
+    """Create the work directory, or check that it belongs to this same experiment."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    saved_path = workdir / "config.json"
+    if saved_path.exists():
+        saved = json.loads(saved_path.read_text())
+        differences = _differences(saved, json.loads(cfg.to_json()))
+        differences.discard("train.steps")  # extending a finished run is allowed
+        if differences:
+            raise config_lib.ConfigError(
+                f"{workdir} holds a run of a different config (differs in "
+                f"{', '.join(sorted(differences))}); use another --workdir or the same settings"
+            )
+    saved_path.write_text(cfg.to_json())
+
+
+def _differences(a, b, prefix="") -> set[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        found = set()
+        for key in set(a) | set(b):
+            found |= _differences(a.get(key), b.get(key), f"{prefix}{key}.")
+        return found
+    return set() if a == b else {prefix.rstrip(".")}
+
+
+def _read_json(path: Path, default):
+    return json.loads(path.read_text()) if path.exists() else default
+
+
+def command_line() -> str:
+    return "python -m ganzoo.train " + " ".join(shlex.quote(a) for a in sys.argv[1:])

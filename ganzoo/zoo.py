@@ -1,0 +1,89 @@
+"""The zoo's public entry points: list, build (untrained) and load (trained)."""
+
+import os
+import re
+from pathlib import Path
+
+import keras
+
+from ganzoo import config as config_lib
+from ganzoo import datasets, paths
+from ganzoo.registry import get_family
+
+KERAS_FILE = Path("ganzoo") / "model.keras"  # inside a version folder
+
+
+class NotTrainedError(FileNotFoundError):
+    """The zoo entry exists but no trained weights were found for it."""
+
+
+def list_models() -> list[str]:
+    """Names of all zoo entries (configs in `zoo_configs/`)."""
+    return config_lib.list_entries()
+
+
+def build(name: str, **overrides):
+    """An untrained model for zoo entry `name`.
+
+    Overrides: `latent_dim=32` sets `model.latent_dim`; dotted keys such as
+    `**{"train.batch_size": 8}` reach the other sections.
+    """
+    cfg = config_lib.load_entry(name, _dotted(overrides))
+    return build_from_config(cfg)
+
+
+def build_from_config(cfg: config_lib.EntryConfig):
+    family = get_family(cfg.family)
+    image_shape, num_classes = datasets.spec(cfg.dataset, cfg.data.image_size)
+    return family(cfg.model, image_shape, num_classes if family.conditional else None,
+                  name=cfg.name)
+
+
+def load(name: str, version: int | None = None, models_dir: str | os.PathLike | None = None):
+    """The trained model of zoo entry `name` (newest version unless `version`).
+
+    Looks in `models_dir` (or $GANZOO_MODELS_DIR), then in the shipped zoo.
+    """
+    if name not in list_models():
+        raise KeyError(f"unknown zoo entry '{name}'; known entries: {', '.join(list_models())}")
+    searched = _search_dirs(models_dir)
+    for root in searched:
+        versions = available_versions(root / name)
+        if not versions:
+            continue
+        chosen = versions[-1] if version is None else version
+        if chosen not in versions:
+            raise FileNotFoundError(
+                f"{root / name} has versions {versions}, not {chosen}"
+            )
+        model = keras.saving.load_model(root / name / str(chosen) / KERAS_FILE, safe_mode=True)
+        model.zoo_version = chosen
+        return model
+    raise NotTrainedError(
+        f"zoo entry '{name}' has no trained weights in {', '.join(map(str, searched))}. "
+        f"Train it with:\n    python -m ganzoo.train --name {name}"
+    )
+
+
+def available_versions(entry_dir: Path) -> list[int]:
+    """Complete versions under `entry_dir`, oldest first (half-written ones are skipped)."""
+    if not entry_dir.is_dir():
+        return []
+    return sorted(
+        int(child.name)
+        for child in entry_dir.iterdir()
+        if re.fullmatch(r"[0-9]+", child.name) and (child / KERAS_FILE).is_file()
+    )
+
+
+def _search_dirs(models_dir) -> list[Path]:
+    dirs = [paths.models_dir(models_dir), paths.shipped_models_dir()]
+    unique = []
+    for d in dirs:
+        if d.resolve() not in [u.resolve() for u in unique]:
+            unique.append(d)
+    return unique
+
+
+def _dotted(overrides: dict) -> dict:
+    return {key if "." in key else f"model.{key}": value for key, value in overrides.items()}

