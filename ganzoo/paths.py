@@ -6,7 +6,6 @@ inside the package (setup.cfg maps them to `ganzoo.zoo_configs` and
 `ganzoo.saved_models`). Environment variables point elsewhere without code.
 """
 
-import importlib.resources
 import os
 from pathlib import Path
 
@@ -18,14 +17,10 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 def _bundled(folder: str) -> Path:
     checkout = _PACKAGE_DIR.parent / folder
-    if checkout.is_dir():
-        return checkout
-    try:
-        return Path(str(importlib.resources.files(f"ganzoo.{folder}")))
-    except ModuleNotFoundError:
-        # Neither a checkout nor a wheel that carries the folder: return the
-        # checkout path so error messages show where we looked.
-        return checkout
+    wheel = _PACKAGE_DIR / folder
+    if wheel.is_dir() and not checkout.is_dir():
+        return wheel
+    return checkout
 
 
 def configs_dir() -> Path:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import keras
 
+import ganzoo.models  # noqa: F401  (registers the families, which .keras files name)
 from ganzoo import config as config_lib
 from ganzoo import datasets, paths
 from ganzoo.registry import get_family
