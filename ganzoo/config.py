@@ -37,10 +37,11 @@ class TrainConfig:
     batch_size: int = 64
     steps: int = 5000
     steps_per_epoch: int = 500  # an "epoch" = sample grid + checkpoint interval
+    optimizer: Literal["adam", "rmsprop"] = "adam"
     d_learning_rate: float = 2e-4
     g_learning_rate: float = 2e-4
-    beta_1: float = 0.5
-    beta_2: float = 0.999
+    beta_1: float = 0.5  # Adam only
+    beta_2: float = 0.999  # Adam only
     seed: int = 0
     jit_compile: bool = True  # XLA: 1.5x faster on the 2-core CPU we measured (README)
 

@@ -1,38 +1,97 @@
 """Check a trained zoo entry: `python -m ganzoo.evaluate --name cgan_mnist`.
 
-For digit entries the zoo's MNIST classifier labels the samples (coverage of
-the ten classes, the largest class share, and for conditional entries whether
-each sample is the digit asked for). The result is printed and stored in the
-version's card.json, and the entry's model card is re-rendered from it.
+- Digit entries: the zoo's MNIST classifier labels the samples (coverage of
+  the ten classes, the largest class share, and for conditional entries
+  whether each sample is the digit asked for).
+- 2D mixture entries: PacGAN's protocol on 2,500 samples (modes covered,
+  share of high-quality samples). With `--train_seeds N` the entry is also
+  trained N times from scratch (seeds 0..N-1, in a temporary folder) and the
+  mean over those runs is reported, as PacGAN reports it.
+
+The result is printed and stored in the version's card.json, and the entry's
+model card is re-rendered from it.
 """
 
 import json
+import tempfile
 
+import numpy as np
 from absl import app, flags
 
 flags.DEFINE_string("name", None, "Zoo entry to evaluate.")
 flags.DEFINE_integer("version", None, "Version to evaluate (default: newest).")
-flags.DEFINE_integer("samples", 2000, "Number of samples to draw.")
+flags.DEFINE_integer("samples", None, "Number of samples (default: 2,000 images or 2,500 points).")
 flags.DEFINE_integer("seed", 0, "Sampling seed.")
+flags.DEFINE_integer("train_seeds", 0, "2D entries: also train this many seeds and report the mean.")
 flags.DEFINE_string("models_dir", None, "Models directory (default: $GANZOO_MODELS_DIR or saved_models/).")
 flags.DEFINE_boolean("write", True, "Store the result in the model card.")
 flags.mark_flag_as_required("name")
 FLAGS = flags.FLAGS
 
 
-def evaluate(name, version=None, samples=2000, seed=0, models_dir=None, write=True) -> dict:
-    from ganzoo import export, zoo
+def digit_checks(model, samples, seed) -> dict:
     from ganzoo.evaluation import digit_classifier
 
-    model = zoo.load(name, version=version, models_dir=models_dir)
-    if tuple(model.image_shape) != (28, 28, 1):
-        raise ValueError(f"{name}: only MNIST-shaped entries have an evaluator so far")
     report = digit_classifier.digit_report(model, digit_classifier.load(), samples, seed)
     report["judge"] = "zoo MNIST classifier (saved_models/_evaluators/mnist_classifier.keras)"
-    report["command"] = (f"python -m ganzoo.evaluate --name {name} --samples {samples} "
-                         f"--seed {seed}")
+    return report
+
+
+def mixture_checks(model, dataset, samples, seed) -> dict:
+    from ganzoo.datasets import mixtures
+    from ganzoo.metrics import mixture_mode_statistics
+
+    make_means, sigma = mixtures.MIXTURES[dataset]
+    stats = mixture_mode_statistics(model.sample(samples, seed=seed), make_means(), sigma)
+    stats["protocol"] = "PacGAN: high quality = within 3 sigma of the nearest mean"
+    return stats
+
+
+def checks_for(model, cfg, samples=None, seed=0) -> dict:
+    from ganzoo.datasets import mixtures
+
+    if cfg.dataset in mixtures.MIXTURES:
+        return mixture_checks(model, cfg.dataset, samples or 2500, seed)
+    if cfg.dataset == "mnist" and tuple(model.image_shape) == (28, 28, 1):
+        return digit_checks(model, samples or 2000, seed)
+    raise ValueError(f"{cfg.name}: no evaluator for data set '{cfg.dataset}' yet")
+
+
+def over_training_seeds(cfg, count, samples=None, seed=0) -> dict:
+    """Train `cfg` from scratch with train.seed = 0..count-1 and average the checks."""
+    from ganzoo import config
+    from ganzoo.training import runner
+
+    runs = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for train_seed in range(count):
+            seeded = config.load_entry(cfg.name, {"train.seed": train_seed})
+            result = runner.run(seeded, workdir=f"{scratch}/run{train_seed}",
+                                export_model=False, verbose=0)
+            runs.append(checks_for(result.model, seeded, samples, seed))
+    numeric = [k for k, v in runs[0].items() if isinstance(v, (int, float))]
+    summary = {f"mean_{k}": round(float(np.mean([r[k] for r in runs])), 4) for k in numeric}
+    summary["per_seed"] = [{k: r[k] for k in numeric} for r in runs]
+    summary["training_seeds"] = count
+    return summary
+
+
+def evaluate(name, version=None, samples=None, seed=0, train_seeds=0, models_dir=None,
+             write=True) -> dict:
+    from ganzoo import config, export, zoo
+
+    cfg = config.load_entry(name)
+    model = zoo.load(name, version=version, models_dir=models_dir)
+    report = checks_for(model, cfg, samples, seed)
+    command = f"python -m ganzoo.evaluate --name {name} --seed {seed}"
+    if samples:
+        command += f" --samples {samples}"
+    if train_seeds:
+        report["over_training_seeds"] = over_training_seeds(cfg, train_seeds, samples, seed)
+        command += f" --train_seeds {train_seeds}"
+    report["command"] = command
     if write:
-        entry_dir = _entry_dir(name, model.zoo_version, models_dir)
+        entry_dir = zoo.entry_dir_of(name, model.zoo_version, models_dir)
         card_path = entry_dir / str(model.zoo_version) / "ganzoo" / "card.json"
         card = json.loads(card_path.read_text())
         card["checks"] = report
@@ -41,19 +100,10 @@ def evaluate(name, version=None, samples=2000, seed=0, models_dir=None, write=Tr
     return report
 
 
-def _entry_dir(name, version, models_dir):
-    from ganzoo import zoo
-
-    for root in zoo._search_dirs(models_dir):
-        if version in zoo.available_versions(root / name):
-            return root / name
-    raise FileNotFoundError(name)
-
-
 def main(argv):
     del argv
-    report = evaluate(FLAGS.name, FLAGS.version, FLAGS.samples, FLAGS.seed, FLAGS.models_dir,
-                      FLAGS.write)
+    report = evaluate(FLAGS.name, FLAGS.version, FLAGS.samples, FLAGS.seed, FLAGS.train_seeds,
+                      FLAGS.models_dir, FLAGS.write)
     print(json.dumps(report, indent=2))
 
 

@@ -100,10 +100,10 @@ def _inference_copy(model):
 
 
 def _sample_grid(model) -> np.ndarray:
-    if model.conditional:
-        labels = np.arange(100) % model.num_classes
-        return imaging.grid(model.sample(100, labels=labels, seed=SAMPLE_SEED), columns=10)
-    return imaging.grid(model.sample(100, seed=SAMPLE_SEED), columns=10)
+    if len(model.image_shape) == 1:  # 2D points: a scatter of many samples
+        return imaging.preview(model.sample(2500, seed=SAMPLE_SEED))
+    labels = np.arange(100) % model.num_classes if model.conditional else None
+    return imaging.preview(model.sample(100, labels=labels, seed=SAMPLE_SEED), columns=10)
 
 
 def _checksums(version_dir: Path) -> dict:

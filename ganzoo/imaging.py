@@ -34,3 +34,29 @@ def png_bytes(picture: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(picture.squeeze(-1) if picture.shape[-1] == 1 else picture).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def scatter(points: np.ndarray, size: int = 300, extent: float | None = None) -> np.ndarray:
+    """A uint8 RGB picture of 2D points on a square canvas centred on the origin, with axes."""
+    from PIL import ImageDraw
+
+    points = np.asarray(points, np.float64)
+    finite = points[np.all(np.isfinite(points), axis=1)]
+    extent = extent or max(1.0, float(np.max(np.abs(finite))) * 1.1 if len(finite) else 1.0)
+    image = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(image)
+    middle = size // 2
+    draw.line([(0, middle), (size, middle)], fill=(210, 210, 210))
+    draw.line([(middle, 0), (middle, size)], fill=(210, 210, 210))
+    pixels = (finite / extent * 0.5 + 0.5) * (size - 1)
+    for x, y in pixels:
+        draw.point((x, size - 1 - y), fill=(20, 60, 200))
+    return np.asarray(image)
+
+
+def preview(samples: np.ndarray, columns: int | None = None) -> np.ndarray:
+    """The picture for a batch of samples: a grid of images, or a scatter of 2D points."""
+    samples = np.asarray(samples)
+    if samples.ndim == 2:
+        return scatter(samples)
+    return grid(samples, columns=columns)

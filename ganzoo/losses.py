@@ -53,12 +53,77 @@ def modified_generator_loss(fake_logits):
     return tf.reduce_mean(_softplus(-tf.cast(fake_logits, tf.float32)))
 
 
-# Public names the configs use, mapped to (generator_loss, discriminator_loss).
-GENERATOR_LOSSES = {
-    "minimax": minimax_generator_loss,
-    "non_saturating": modified_generator_loss,
-}
-DISCRIMINATOR_LOSSES = {
-    "minimax": minimax_discriminator_loss,
-    "non_saturating": minimax_discriminator_loss,
+
+# ----- Wasserstein (Arjovsky et al. 2017; Gulrajani et al. 2017) ---------------------
+
+
+def wasserstein_discriminator_loss(real_logits, fake_logits):
+    """E[D(G(z))] - E[D(x)]: the critic's estimate of the negated Wasserstein-1 distance."""
+    return tf.reduce_mean(tf.cast(fake_logits, tf.float32)) - tf.reduce_mean(
+        tf.cast(real_logits, tf.float32)
+    )
+
+
+def wasserstein_generator_loss(fake_logits):
+    """-E[D(G(z))]."""
+    return -tf.reduce_mean(tf.cast(fake_logits, tf.float32))
+
+
+def wasserstein_gradient_penalty(real, fake, critic, alpha, epsilon=1e-10, target=1.0):
+    """E[(||grad_x D(x_hat)||_2 / target - 1)^2], x_hat = real + alpha (fake - real).
+
+    Gulrajani et al. 2017, eq. 3, with TF-GAN's epsilon inside the square
+    root. `alpha` is drawn by the caller (uniform [0, 1], one per example), so
+    tests can fix it. `critic` maps a batch to one score per *critic input*;
+    with packing, m examples form one input, and the norm is taken over each
+    group's gradient, since that is what the critic sees as one point.
+    """
+    real = tf.cast(real, tf.float32)
+    interpolates = real + alpha * (tf.cast(fake, tf.float32) - real)
+    with tf.GradientTape() as tape:
+        tape.watch(interpolates)
+        scores = critic(interpolates)
+    gradients = tape.gradient(scores, interpolates)
+    per_score = tf.reshape(gradients, (tf.shape(scores)[0], -1))
+    slopes = tf.sqrt(tf.reduce_sum(tf.square(per_score), axis=1) + epsilon)
+    return tf.reduce_mean(tf.square(slopes / target - 1.0))
+
+
+# ----- hinge (Lim & Ye 2017; Miyato et al. 2018) --------------------------------
+
+
+def hinge_discriminator_loss(real_logits, fake_logits):
+    """E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]."""
+    return tf.reduce_mean(tf.nn.relu(1.0 - tf.cast(real_logits, tf.float32))) + tf.reduce_mean(
+        tf.nn.relu(1.0 + tf.cast(fake_logits, tf.float32))
+    )
+
+
+def hinge_generator_loss(fake_logits):
+    """-E[D(G(z))]."""
+    return wasserstein_generator_loss(fake_logits)
+
+
+# ----- least squares (Mao et al. 2017; TF-GAN's a=0, b=c=1) ----------------------
+
+
+def least_squares_discriminator_loss(real_logits, fake_logits):
+    """1/2 E[(D(x) - 1)^2] + 1/2 E[D(G(z))^2]."""
+    return 0.5 * tf.reduce_mean(tf.square(tf.cast(real_logits, tf.float32) - 1.0)) + 0.5 * (
+        tf.reduce_mean(tf.square(tf.cast(fake_logits, tf.float32)))
+    )
+
+
+def least_squares_generator_loss(fake_logits):
+    """1/2 E[(D(G(z)) - 1)^2]."""
+    return 0.5 * tf.reduce_mean(tf.square(tf.cast(fake_logits, tf.float32) - 1.0))
+
+
+# The objectives a config can name: (generator loss, discriminator loss).
+OBJECTIVES = {
+    "minimax": (minimax_generator_loss, minimax_discriminator_loss),
+    "non_saturating": (modified_generator_loss, minimax_discriminator_loss),
+    "wasserstein": (wasserstein_generator_loss, wasserstein_discriminator_loss),
+    "hinge": (hinge_generator_loss, hinge_discriminator_loss),
+    "least_squares": (least_squares_generator_loss, least_squares_discriminator_loss),
 }

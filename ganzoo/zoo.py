@@ -77,6 +77,14 @@ def available_versions(entry_dir: Path) -> list[int]:
     )
 
 
+def entry_dir_of(name: str, version: int, models_dir=None) -> Path:
+    """The folder of entry `name` that holds `version` (user models dir first)."""
+    for root in _search_dirs(models_dir):
+        if version in available_versions(root / name):
+            return root / name
+    raise FileNotFoundError(f"no version {version} of '{name}' in {_search_dirs(models_dir)}")
+
+
 def _search_dirs(models_dir) -> list[Path]:
     dirs = [paths.models_dir(models_dir), paths.shipped_models_dir()]
     unique = []

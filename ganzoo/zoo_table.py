@@ -27,36 +27,49 @@ def _card(name: str) -> dict | None:
     return json.loads((entry / str(versions[-1]) / "ganzoo" / "card.json").read_text())
 
 
+def summary(checks: dict) -> str:
+    """One table cell from a card's checks."""
+    if "classes_present" in checks:
+        text = (f"{checks['classes_present']}/10 digit classes, largest "
+                f"{checks['largest_class_share']:.1%}")
+        if "asked_class_accuracy" in checks:
+            text += (f"; asked-for class {checks['asked_class_accuracy']:.1%} "
+                     f"(worst class {checks['worst_class_accuracy']:.1%})")
+        return text
+    if "modes_covered" in checks:
+        text = (f"{checks['modes_covered']}/{checks['modes']} modes, "
+                f"{checks['high_quality_share']:.1%} high quality")
+        seeds = checks.get("over_training_seeds")
+        if seeds:
+            text += (f"; mean of {seeds['training_seeds']} training seeds: "
+                     f"{seeds['mean_modes_covered']:g} modes, "
+                     f"{seeds['mean_high_quality_share']:.1%}")
+        return text
+    return "not evaluated"
+
+
 def table() -> str:
     rows = [
-        "| entry | family | data | ships trained | classes | largest class | asked-for class (all / worst) |",
-        "|---|---|---|---|---|---|---|",
+        "| entry | family | data | ships trained | checks (`python -m ganzoo.evaluate --name <entry>`) |",
+        "|---|---|---|---|---|",
     ]
     for name in zoo.list_models():
         cfg = config.load_entry(name)
         card = _card(name)
         if card is None:
-            rows.append(f"| `{name}` | {cfg.family} | {cfg.dataset} | no: needs your own data, "
-                        f"`python -m ganzoo.train --name {name}` | | | |")
+            why = ("no: needs your own data" if cfg.data.source == "tfds"
+                   else "not yet (recipe being tuned)")
+            rows.append(f"| `{name}` | {cfg.family} | {cfg.dataset} | {why} | |")
             continue
-        checks = card.get("checks") or {}
         trained = (f"v{card['version']}: {card['steps']:,} steps, "
-                   f"{card['wall_time_s'] / 60:.0f} min on {card['machine']}")
-        asked = ""
-        if "asked_class_accuracy" in checks:
-            asked = f"{checks['asked_class_accuracy']:.1%} / {checks['worst_class_accuracy']:.1%}"
-        rows.append(
-            f"| `{name}` | {cfg.family} | {cfg.dataset} ({card['num_examples']:,} embedded) | "
-            f"{trained} | {checks.get('classes_present', '?')}/10 | "
-            f"{checks['largest_class_share']:.1%} | {asked} |"
-            if checks else
-            f"| `{name}` | {cfg.family} | {cfg.dataset} | {trained} | not evaluated | | |"
-        )
+                   f"{card['wall_time_s'] / 60:.0f} min")
+        rows.append(f"| `{name}` | {cfg.family} | {cfg.dataset} ({card['num_examples']:,}) | "
+                    f"{trained} | {summary(card.get('checks') or {})} |")
     report = digit_classifier.default_path().with_suffix(".json")
     if report.is_file():
         accuracy = json.loads(report.read_text())["held_out_accuracy"]
-        rows += ["", f"Judge: the zoo's MNIST classifier, {accuracy:.1%} accurate on the 500 "
-                     "held-out embedded digits (`python -m ganzoo.evaluation.digit_classifier`)."]
+        rows += ["", f"Digit checks are judged by the zoo's MNIST classifier, {accuracy:.1%} accurate on "
+                     "the 500 held-out embedded digits (`python -m ganzoo.evaluation.digit_classifier`)."]
     return "\n".join(rows)
 
 

@@ -6,18 +6,22 @@ in one log line and in `ImageData.source`.
 
 from absl import logging
 
-from ganzoo.datasets import celeba, mnist
+from ganzoo.datasets import celeba, mixtures, mnist
 from ganzoo.datasets.base import ImageData, resized
 
 _SOURCES = {
     "mnist": mnist.load,
     "celeb_a": celeba.load,
+    "ring8": lambda split, source: mixtures.load("ring8", split, source),
+    "grid25": lambda split, source: mixtures.load("grid25", split, source),
 }
 # Shape and class count of each data set at native size, known without loading
 # it, so an untrained model can be built where the data is not available.
 _SPECS = {
     "mnist": ((28, 28, 1), mnist.NUM_CLASSES),
     "celeb_a": ((celeba.CROP, celeba.CROP, 3), None),
+    "ring8": ((2,), None),
+    "grid25": ((2,), None),
 }
 
 
@@ -25,14 +29,16 @@ def names() -> list[str]:
     return sorted(_SOURCES)
 
 
-def spec(name: str, image_size: int = 0) -> tuple[tuple[int, int, int], int | None]:
-    """(image_shape, num_classes) of `name` at `image_size` (0: native)."""
+def spec(name: str, image_size: int = 0) -> tuple[tuple[int, ...], int | None]:
+    """(data shape, num_classes) of `name` at `image_size` (0: native)."""
     if name not in _SPECS:
         raise KeyError(f"unknown data set '{name}'; known: {', '.join(names())}")
-    (height, width, channels), num_classes = _SPECS[name]
+    shape, num_classes = _SPECS[name]
     if image_size:
-        height = width = image_size
-    return (height, width, channels), num_classes
+        if len(shape) != 3:
+            raise ValueError(f"{name} is not an image data set; data.image_size must be 0")
+        shape = (image_size, image_size, shape[2])
+    return shape, num_classes
 
 
 def load(name: str, split: str = "train", *, source: str = "auto", image_size: int = 0) -> ImageData:

@@ -60,7 +60,7 @@ def from_arrays(name, split, source, images, labels, num_classes) -> ImageData:
 
 def resized(data: ImageData, size: int) -> ImageData:
     """The same data at size x size (area-averaged down, bilinear up)."""
-    if size in (0, data.image_shape[0]) and data.image_shape[0] == data.image_shape[1]:
+    if size == 0 or (size == data.image_shape[0] == data.image_shape[1]):
         return data
     method = "area" if size < data.image_shape[0] else "bilinear"
 

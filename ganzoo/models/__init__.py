@@ -1,6 +1,6 @@
 """GAN families. Importing this package registers every family listed here."""
 
-from ganzoo.models import cgan, dcgan, gan  # noqa: F401
+from ganzoo.models import cgan, dcgan, gan, sngan, wgan, wgangp  # noqa: F401
 from ganzoo.models.base import AdversarialModel
 
 __all__ = ["AdversarialModel"]

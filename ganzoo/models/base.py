@@ -30,6 +30,10 @@ import tensorflow as tf
 
 from ganzoo import losses
 from ganzoo.config import ConfigError, build_dataclass
+from ganzoo.nn import diffaugment
+
+
+Objective = Literal["non_saturating", "minimax", "wasserstein", "hinge", "least_squares"]
 
 
 @dataclass(frozen=True)
@@ -37,8 +41,10 @@ class AdversarialHyperparameters:
     latent_dim: int = 100
     d_steps: int = 1  # discriminator updates per generator update (k in Goodfellow et al.)
     ema_decay: float = 0.999  # 0 disables the generator EMA
-    loss: Literal["non_saturating", "minimax"] = "non_saturating"
-    label_smoothing: float = 0.0  # one-sided, on real targets
+    loss: Objective = "non_saturating"  # a key of ganzoo.losses.OBJECTIVES
+    label_smoothing: float = 0.0  # one-sided, on real targets (minimax/non_saturating only)
+    pack: int = 1  # PacGAN: the discriminator judges `pack` samples jointly (Lin et al. 2018)
+    augment: str = ""  # DiffAugment policy, e.g. "color,translation,cutout"
 
     def __post_init__(self):
         if self.latent_dim <= 0:
@@ -47,6 +53,15 @@ class AdversarialHyperparameters:
             raise ConfigError(f"model.d_steps must be at least 1, got {self.d_steps}")
         if not 0.0 <= self.ema_decay < 1.0:
             raise ConfigError(f"model.ema_decay must be in [0, 1), got {self.ema_decay}")
+        if self.pack < 1:
+            raise ConfigError(f"model.pack must be at least 1, got {self.pack}")
+        if self.label_smoothing and self.loss not in ("minimax", "non_saturating"):
+            raise ConfigError(f"model.label_smoothing applies to cross-entropy losses, not "
+                              f"'{self.loss}'")
+        try:
+            diffaugment.parse_policy(self.augment)
+        except ValueError as err:
+            raise ConfigError(f"model.augment: {err}") from None
 
 
 class AdversarialModel(keras.Model):
@@ -61,9 +76,14 @@ class AdversarialModel(keras.Model):
             hparams = build_dataclass(self.Hyperparameters, hparams, type(self).__name__, "model")
         if self.conditional and not num_classes:
             raise ValueError(f"{type(self).__name__} needs num_classes (a labelled data set)")
+        if self.conditional and hparams.pack > 1:
+            raise ConfigError("model.pack: packing is for unconditional families only")
         self.hparams = hparams
         self.image_shape = tuple(int(d) for d in image_shape)
         self.num_classes = int(num_classes) if num_classes else None
+        self._augment_policy = diffaugment.parse_policy(hparams.augment)
+        if self._augment_policy and len(self.image_shape) != 3:
+            raise ConfigError("model.augment: DiffAugment needs image data (H, W, C)")
         self.generator = self.build_generator()
         self.discriminator = self.build_discriminator()
         self.ema_generator = None
@@ -87,18 +107,48 @@ class AdversarialModel(keras.Model):
         raise NotImplementedError
 
     def discriminator_loss(self, real_logits, fake_logits):
-        return losses.DISCRIMINATOR_LOSSES[self.hparams.loss](
-            real_logits, fake_logits, label_smoothing=self.hparams.label_smoothing
-        )
+        loss = losses.OBJECTIVES[self.hparams.loss][1]
+        if self.hparams.label_smoothing:
+            return loss(real_logits, fake_logits, label_smoothing=self.hparams.label_smoothing)
+        return loss(real_logits, fake_logits)
 
     def generator_loss(self, fake_logits):
-        return losses.GENERATOR_LOSSES[self.hparams.loss](fake_logits)
+        return losses.OBJECTIVES[self.hparams.loss][0](fake_logits)
 
     def generate(self, z, labels=None, training=False, generator=None):
         return (generator or self.generator)(z, training=training)
 
+    def score(self, inputs, labels=None, training=False):
+        """The discriminator on prepared (augmented, packed) inputs."""
+        return self.discriminator(inputs, training=training)
+
+    # ----- what every discriminator call goes through ---------------------------
+
+    @property
+    def discriminator_input_shape(self) -> tuple[int, ...]:
+        """The data shape with its last axis multiplied by the packing degree."""
+        *rest, last = self.image_shape
+        return (*rest, last * self.hparams.pack)
+
     def discriminate(self, images, labels=None, training=False):
-        return self.discriminator(images, training=training)
+        if training and self._augment_policy:
+            images = diffaugment.diff_augment(images, self._augment_policy)
+        return self.score(self.pack(images), labels, training=training)
+
+    def pack(self, samples):
+        """PacGAN packing: m consecutive samples become one input, concatenated on the last axis.
+
+        (B, *S) -> (B / m, *S[:-1], m * S[-1]); the discriminator then scores
+        B / m packs. Lin et al. 2018 concatenate along channels, as here.
+        """
+        m = self.hparams.pack
+        if m == 1:
+            return samples
+        rank = len(self.image_shape) + 1
+        shape = tf.shape(samples)
+        grouped = tf.reshape(samples, tf.concat([[-1, m], shape[1:]], axis=0))
+        grouped = tf.transpose(grouped, [0, *range(2, rank), 1, rank])
+        return tf.reshape(grouped, (-1, *self.discriminator_input_shape))
 
     # ----- training --------------------------------------------------------------
 
@@ -177,20 +227,14 @@ class AdversarialModel(keras.Model):
         # on, the average would otherwise be mostly the random initial weights.
         step = tf.cast(self.g_optimizer.iterations, tf.float32)
         decay = tf.minimum(self.hparams.ema_decay, (1.0 + step) / (10.0 + step))
-        pairs = [
-            (ema.value, live.value, live.trainable)
-            for ema, live in zip(self.ema_generator.weights, self.generator.weights)
-        ]
-
-        def update(strategy):
-            for ema, live, trainable in pairs:
-                if trainable:
-                    fn = lambda e, w: e.assign(decay * e + (1.0 - decay) * w)  # noqa: E731
-                else:  # batch norm statistics follow the live generator
-                    fn = lambda e, w: e.assign(w)  # noqa: E731
-                strategy.extended.update(ema, fn, args=(live,), group=False)
-
-        tf.distribute.get_replica_context().merge_call(update)
+        updates = []
+        for ema, live in zip(self.ema_generator.weights, self.generator.weights):
+            if live.trainable:
+                fn = lambda e, w: e.assign(decay * e + (1.0 - decay) * w)  # noqa: E731
+            else:  # batch norm statistics follow the live generator
+                fn = lambda e, w: e.assign(w)  # noqa: E731
+            updates.append((ema, fn, (live.value,)))
+        update_variables(updates)
 
     # ----- inference -------------------------------------------------------------
 
@@ -245,6 +289,22 @@ class AdversarialModel(keras.Model):
             "image_shape": list(self.image_shape),
             "num_classes": self.num_classes,
         }
+
+
+def update_variables(updates):
+    """Apply `fn(variable, *args)` to each variable, in cross-replica context.
+
+    Variables that the optimizers do not own (the EMA copy, clipped critic
+    weights) have no aggregation rule, so under MirroredStrategy they cannot
+    be assigned from a replica; `merge_call` moves the update to where every
+    mirror is assigned the same value, as Keras' own optimizers do.
+    """
+
+    def apply(strategy):
+        for variable, fn, args in updates:
+            strategy.extended.update(variable.value, fn, args=args, group=False)
+
+    tf.distribute.get_replica_context().merge_call(apply)
 
 
 def _positive_int(value, name):

@@ -10,7 +10,7 @@ from keras import layers
 
 from ganzoo.models.dcgan import DCGANHyperparameters
 from ganzoo.models.base import AdversarialModel
-from ganzoo.nn import blocks
+from ganzoo.nn import bodies
 from ganzoo.registry import register_family
 
 
@@ -27,11 +27,9 @@ class CGAN(AdversarialModel):
         labels = keras.Input((), dtype="int32", name="labels")
         z = keras.Input((self.hparams.latent_dim,), name="z")
         x = layers.Concatenate(name="z_and_label")([z, self._one_hot(labels)])
-        images = blocks.upsampling_decoder(
-            x, self.image_shape, self.hparams.generator_filters,
-            kernel_size=self.hparams.kernel_size,
-        )
-        return keras.Model({"labels": labels, "z": z}, images, name=name)
+        return bodies.conv_generator({"labels": labels, "z": z}, x, self.image_shape,
+                                     self.hparams.generator_filters,
+                                     kernel_size=self.hparams.kernel_size, name=name)
 
     def build_discriminator(self, name="discriminator"):
         height, width, _ = self.image_shape
@@ -42,15 +40,12 @@ class CGAN(AdversarialModel):
         )
         label_maps = layers.UpSampling2D((height, width), name="label_maps")(label_maps)
         x = layers.Concatenate(name="image_and_label")([images, label_maps])
-        logits = blocks.downsampling_encoder(
-            x, self.hparams.discriminator_filters,
-            stages=blocks.num_upsamplings(height),
-            kernel_size=self.hparams.kernel_size,
-        )
-        return keras.Model({"images": images, "labels": labels}, logits, name=name)
+        return bodies.conv_discriminator({"images": images, "labels": labels}, x, height,
+                                         self.hparams.discriminator_filters,
+                                         kernel_size=self.hparams.kernel_size, name=name)
 
     def generate(self, z, labels=None, training=False, generator=None):
         return (generator or self.generator)({"labels": labels, "z": z}, training=training)
 
-    def discriminate(self, images, labels=None, training=False):
+    def score(self, images, labels=None, training=False):
         return self.discriminator({"images": images, "labels": labels}, training=training)

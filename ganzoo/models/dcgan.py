@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import keras
 
 from ganzoo.models.base import AdversarialHyperparameters, AdversarialModel
-from ganzoo.nn import blocks
+from ganzoo.nn import bodies
 from ganzoo.registry import register_family
 
 
@@ -24,20 +24,16 @@ class DCGANHyperparameters(AdversarialHyperparameters):
 @register_family("dcgan")
 class DCGAN(AdversarialModel):
     Hyperparameters = DCGANHyperparameters
+    discriminator_norm = "batch"
 
     def build_generator(self, name="generator"):
         z = keras.Input((self.hparams.latent_dim,), name="z")
-        images = blocks.upsampling_decoder(
-            z, self.image_shape, self.hparams.generator_filters,
-            kernel_size=self.hparams.kernel_size,
-        )
-        return keras.Model(z, images, name=name)
+        return bodies.conv_generator(z, z, self.image_shape, self.hparams.generator_filters,
+                                     kernel_size=self.hparams.kernel_size, name=name)
 
     def build_discriminator(self, name="discriminator"):
-        images = keras.Input(self.image_shape, name="images")
-        logits = blocks.downsampling_encoder(
-            images, self.hparams.discriminator_filters,
-            stages=blocks.num_upsamplings(self.image_shape[0]),
-            kernel_size=self.hparams.kernel_size,
+        images = keras.Input(self.discriminator_input_shape, name="images")
+        return bodies.conv_discriminator(
+            images, images, self.image_shape[0], self.hparams.discriminator_filters,
+            kernel_size=self.hparams.kernel_size, norm=self.discriminator_norm, name=name,
         )
-        return keras.Model(images, logits, name=name)

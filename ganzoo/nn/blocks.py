@@ -35,9 +35,14 @@ def batch_norm(name=None):
     return layers.BatchNormalization(synchronized=synchronized, momentum=0.9, name=name)
 
 
-def mlp(x, units, *, activation, dropout=0.0, prefix):
+def maybe_spectral(layer, enabled=True):
+    """Wrap `layer` in spectral normalization (Miyato et al. 2018) when enabled."""
+    return layers.SpectralNormalization(layer, name=f"{layer.name}_sn") if enabled else layer
+
+
+def mlp(x, units, *, activation, dropout=0.0, prefix, spectral=False):
     for i, width in enumerate(units):
-        x = layers.Dense(width, name=f"{prefix}_dense{i}")(x)
+        x = maybe_spectral(layers.Dense(width, name=f"{prefix}_dense{i}"), spectral)(x)
         x = activation(name=f"{prefix}_act{i}")(x)
         if dropout:
             x = layers.Dropout(dropout, name=f"{prefix}_dropout{i}")(x)
@@ -75,24 +80,36 @@ def upsampling_decoder(x, image_shape, base_filters, *, kernel_size=4):
     return layers.Activation("tanh", name="images", dtype="float32")(x)
 
 
-def downsampling_encoder(x, base_filters, *, stages, kernel_size=4, batch_norm_layers=True):
-    """[Conv stride 2, (BN), LeakyReLU 0.2]* -> flatten -> one logit per image.
+NORMS = ("batch", "layer", "spectral", "none")
 
-    The DCGAN discriminator: strided convolutions instead of pooling, no batch
-    norm on the first layer, LeakyReLU(0.2) throughout, a linear logit.
+
+def downsampling_encoder(x, base_filters, *, stages, kernel_size=4, norm="batch"):
+    """[Conv stride 2, (norm), LeakyReLU 0.2]* -> flatten -> one logit per image.
+
+    The DCGAN discriminator: strided convolutions instead of pooling, no
+    normalization on the first layer, LeakyReLU(0.2) throughout, a linear
+    logit. `norm`: "batch" (DCGAN), "layer" (the WGAN-GP paper's critic:
+    batch norm would make the penalty's per-sample gradients depend on the
+    batch), "spectral" (SN-GAN: every conv and the logit layer) or "none".
     """
+    if norm not in NORMS:
+        raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
     width = base_filters
     for i in range(stages):
-        x = layers.Conv2D(width, kernel_size, strides=2, padding="same",
-                          kernel_initializer=DCGAN_INIT, name=f"down{i}")(x)
-        if batch_norm_layers and i > 0:
+        conv = layers.Conv2D(width, kernel_size, strides=2, padding="same",
+                             kernel_initializer=DCGAN_INIT, name=f"down{i}")
+        x = maybe_spectral(conv, norm == "spectral")(x)
+        if norm == "batch" and i > 0:
             x = batch_norm(f"down{i}_bn")(x)
+        elif norm == "layer" and i > 0:
+            x = layers.LayerNormalization(axis=(1, 2, 3), name=f"down{i}_ln")(x)
         x = leaky_relu(f"down{i}_lrelu")(x)
         width *= 2
     x = layers.Flatten(name="flatten")(x)
-    return logit(x, kernel_initializer=DCGAN_INIT)
+    return logit(x, kernel_initializer=DCGAN_INIT, spectral=norm == "spectral")
 
 
-def logit(x, kernel_initializer="glorot_uniform"):
+def logit(x, kernel_initializer="glorot_uniform", spectral=False):
     """One unnormalised score per example, shape (B, 1), always in float32."""
-    return layers.Dense(1, kernel_initializer=kernel_initializer, name="logits", dtype="float32")(x)
+    dense = layers.Dense(1, kernel_initializer=kernel_initializer, name="logits", dtype="float32")
+    return maybe_spectral(dense, spectral)(x)

@@ -45,10 +45,12 @@ def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
     train = cfg.train
     workdir = Path(workdir)
     strategy = strategy or default_strategy()
-    if train.batch_size % strategy.num_replicas_in_sync:
+    replica_batch, remainder = divmod(train.batch_size, strategy.num_replicas_in_sync)
+    if remainder or replica_batch % cfg.model.pack:
         raise config_lib.ConfigError(
-            f"train.batch_size ({train.batch_size}) must divide evenly over "
-            f"{strategy.num_replicas_in_sync} replicas"
+            f"train.batch_size ({train.batch_size}) must split into "
+            f"{strategy.num_replicas_in_sync} replica batch(es) that are multiples of "
+            f"model.pack ({cfg.model.pack})"
         )
     _claim_workdir(workdir, cfg)
     data = datasets.load(cfg.dataset, cfg.data.split, source=cfg.data.source,
@@ -57,8 +59,8 @@ def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
     with strategy.scope():
         model = zoo.build_from_config(cfg)
         model.compile(
-            d_optimizer=keras.optimizers.Adam(train.d_learning_rate, train.beta_1, train.beta_2),
-            g_optimizer=keras.optimizers.Adam(train.g_learning_rate, train.beta_1, train.beta_2),
+            d_optimizer=make_optimizer(train, train.d_learning_rate),
+            g_optimizer=make_optimizer(train, train.g_learning_rate),
             jit_compile=train.jit_compile,
         )
     checkpoint = tf.train.Checkpoint(model=model, d_optimizer=model.d_optimizer,
@@ -117,6 +119,12 @@ def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
         )
         logging.info("Exported %s version %s to %s", cfg.name, version_dir.name, version_dir)
     return RunResult(model, step, wall_time, version_dir)
+
+
+def make_optimizer(train: config_lib.TrainConfig, learning_rate: float):
+    if train.optimizer == "rmsprop":
+        return keras.optimizers.RMSprop(learning_rate)
+    return keras.optimizers.Adam(learning_rate, beta_1=train.beta_1, beta_2=train.beta_2)
 
 
 def _claim_workdir(workdir: Path, cfg: config_lib.EntryConfig) -> None:

@@ -1,0 +1,39 @@
+"""Complete generator and discriminator networks, assembled from `blocks`.
+
+Families pick a body ("mlp" or "conv") and a discriminator normalization;
+the objective (loss, penalty, clipping) is the family's own business. Layer
+names and order are part of every shipped `.keras` file: change them only
+together with retraining the zoo (tests/test_shipped_models.py notices).
+"""
+
+import keras
+import numpy as np
+from keras import layers
+
+from ganzoo.nn import blocks
+
+
+def mlp_generator(inputs, z, data_shape, units, *, output_activation="tanh", name="generator"):
+    x = blocks.mlp(z, units, activation=blocks.leaky_relu, prefix="g")
+    x = layers.Dense(int(np.prod(data_shape)), activation=output_activation, name="pixels")(x)
+    return keras.Model(inputs, layers.Reshape(data_shape, name="images")(x), name=name)
+
+
+def mlp_discriminator(inputs, x, units, *, dropout=0.0, norm="none", name="discriminator"):
+    x = layers.Flatten(name="flatten")(x)
+    x = blocks.mlp(x, units, activation=blocks.leaky_relu, dropout=dropout, prefix="d",
+                   spectral=norm == "spectral")
+    return keras.Model(inputs, blocks.logit(x, spectral=norm == "spectral"), name=name)
+
+
+def conv_generator(inputs, z, image_shape, filters, *, kernel_size=4, name="generator"):
+    images = blocks.upsampling_decoder(z, image_shape, filters, kernel_size=kernel_size)
+    return keras.Model(inputs, images, name=name)
+
+
+def conv_discriminator(inputs, x, image_size, filters, *, kernel_size=4, norm="batch",
+                       name="discriminator"):
+    logits = blocks.downsampling_encoder(
+        x, filters, stages=blocks.num_upsamplings(image_size), kernel_size=kernel_size, norm=norm,
+    )
+    return keras.Model(inputs, logits, name=name)

@@ -1,0 +1,75 @@
+"""Differentiable augmentation (Zhao et al. 2020, "DiffAugment").
+
+The same random, differentiable transformations are applied to real and
+generated images before *every* discriminator call (its update and the
+generator's), so the discriminator cannot memorize a small training set
+(our embedded MNIST has 4,500 images) while the generator still receives
+gradients through the augmentation. Policies, as in the paper's code:
+
+- color:       brightness +U[-0.5, 0.5], saturation x U[0, 2], contrast x U[0.5, 1.5]
+- translation: shift by up to 1/8 of the size, zero padding
+- cutout:      zero one square of half the size at a random position
+"""
+
+import tensorflow as tf
+
+POLICIES = ("color", "translation", "cutout")
+
+
+def parse_policy(policy: str) -> tuple[str, ...]:
+    names = tuple(p.strip() for p in policy.split(",") if p.strip())
+    for name in names:
+        if name not in POLICIES:
+            raise ValueError(f"unknown DiffAugment policy '{name}'; known: {', '.join(POLICIES)}")
+    return names
+
+
+def diff_augment(images, policy: tuple[str, ...]):
+    for name in policy:
+        images = _AUGMENTS[name](images)
+    return images
+
+
+def _uniform(images, low, high):
+    return tf.random.uniform((tf.shape(images)[0], 1, 1, 1), low, high)
+
+
+def _color(x):
+    x = x + _uniform(x, -0.5, 0.5)
+    mean = tf.reduce_mean(x, axis=3, keepdims=True)
+    x = (x - mean) * _uniform(x, 0.0, 2.0) + mean
+    mean = tf.reduce_mean(x, axis=[1, 2, 3], keepdims=True)
+    return (x - mean) * _uniform(x, 0.5, 1.5) + mean
+
+
+def _translation(x, ratio=0.125):
+    batch, height, width = tf.shape(x)[0], tf.shape(x)[1], tf.shape(x)[2]
+    shift_y = tf.cast(tf.cast(height, tf.float32) * ratio + 0.5, tf.int32)
+    shift_x = tf.cast(tf.cast(width, tf.float32) * ratio + 0.5, tf.int32)
+    dy = tf.random.uniform((batch, 1, 1), -shift_y, shift_y + 1, dtype=tf.int32)
+    dx = tf.random.uniform((batch, 1, 1), -shift_x, shift_x + 1, dtype=tf.int32)
+    rows = tf.range(height)[None, :, None] + dy  # (B, H, 1)
+    cols = tf.range(width)[None, None, :] + dx  # (B, 1, W)
+    inside = (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)  # (B, H, W)
+    rows = tf.clip_by_value(rows, 0, height - 1)
+    cols = tf.clip_by_value(cols, 0, width - 1)
+    full = tf.stack([batch, height, width])
+    index = tf.stack([tf.broadcast_to(rows, full), tf.broadcast_to(cols, full)], axis=-1)
+    moved = tf.gather_nd(x, index, batch_dims=1)
+    return moved * tf.cast(inside, x.dtype)[..., None]
+
+
+def _cutout(x, ratio=0.5):
+    batch, height, width = tf.shape(x)[0], tf.shape(x)[1], tf.shape(x)[2]
+    size_y = tf.cast(tf.cast(height, tf.float32) * ratio + 0.5, tf.int32)
+    size_x = tf.cast(tf.cast(width, tf.float32) * ratio + 0.5, tf.int32)
+    cy = tf.random.uniform((batch, 1, 1), 0, height + (1 - size_y % 2), dtype=tf.int32)
+    cx = tf.random.uniform((batch, 1, 1), 0, width + (1 - size_x % 2), dtype=tf.int32)
+    rows = tf.range(height)[None, :, None]
+    cols = tf.range(width)[None, None, :]
+    hole = ((tf.abs(rows - cy) <= size_y // 2 - 1 + size_y % 2)
+            & (tf.abs(cols - cx) <= size_x // 2 - 1 + size_x % 2))
+    return x * tf.cast(~hole, x.dtype)[..., None]
+
+
+_AUGMENTS = {"color": _color, "translation": _translation, "cutout": _cutout}

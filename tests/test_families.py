@@ -1,0 +1,139 @@
+"""What makes each objective family itself: penalty, clipping, spectral norm, packing, DiffAugment."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import ganzoo
+from ganzoo import config, losses, zoo
+from ganzoo.datasets.pipeline import adversarial_batches
+from ganzoo.nn import diffaugment
+from tests.conftest import synthetic_data, tiny_overrides
+
+
+def fit_tiny(name, steps=3, **overrides):
+    family = config.load_entry(name).family
+    cfg = config.load_entry(name, {**tiny_overrides(family), **overrides})
+    model = zoo.build_from_config(cfg)
+    model.compile()
+    data = synthetic_data(model.image_shape, model.num_classes or 10, count=64)
+    model.fit(adversarial_batches(data, global_batch_size=8, d_steps=cfg.model.d_steps,
+                                  latent_dim=cfg.model.latent_dim, seed=0),
+              epochs=1, steps_per_epoch=steps, verbose=0)
+    return model
+
+
+def test_gradient_penalty_equals_a_hand_computation():
+    # critic D(x) = sum(x^2): grad = 2 x_hat, so ||grad|| = 2 ||x_hat||
+    rng = np.random.default_rng(0)
+    real = rng.normal(size=(4, 3, 3, 1)).astype(np.float32)
+    fake = rng.normal(size=(4, 3, 3, 1)).astype(np.float32)
+    alpha = rng.uniform(size=(4, 1, 1, 1)).astype(np.float32)
+    x_hat = real + alpha * (fake - real)
+    slopes = np.sqrt(4.0 * np.sum(x_hat.reshape(4, -1) ** 2, axis=1) + 1e-10)
+    expected = np.mean((slopes - 1.0) ** 2)
+    critic = lambda x: tf.reduce_sum(tf.square(x), axis=[1, 2, 3])[:, None]  # noqa: E731
+    got = losses.wasserstein_gradient_penalty(real, fake, critic, alpha)
+    assert float(got) == pytest.approx(expected, rel=1e-5)
+
+
+def test_gradient_penalty_groups_packed_inputs():
+    real = np.ones((4, 2), np.float32)
+    fake = np.zeros((4, 2), np.float32)
+    alpha = np.full((4, 1), 0.5, np.float32)  # x_hat = 0.5 everywhere
+    critic = lambda x: tf.reduce_sum(tf.reshape(x, (2, 4)), axis=1, keepdims=True)  # noqa: E731
+    # each packed critic input holds 4 numbers with gradient 1: slope = 2
+    got = losses.wasserstein_gradient_penalty(real, fake, critic, alpha)
+    assert float(got) == pytest.approx(1.0, rel=1e-5)
+
+
+def test_wgangp_trains_with_its_penalty():
+    model = fit_tiny("wgangp_grid25")
+    assert model.hparams.gp_weight == 10.0 and model.hparams.d_steps == 5
+    assert int(model.d_optimizer.iterations) == 15
+
+
+def test_wgan_clips_every_critic_weight():
+    from ganzoo.models.wgan import WGAN
+
+    wgan = WGAN({"body": "conv", "generator_filters": 4, "discriminator_filters": 4,
+                 "latent_dim": 8, "clip_value": 0.01, "d_steps": 2}, (28, 28, 1))
+    wgan.compile()
+    data = synthetic_data((28, 28, 1), 10, count=32)
+    wgan.fit(adversarial_batches(data, global_batch_size=8, d_steps=2, latent_dim=8, seed=0),
+             epochs=1, steps_per_epoch=2, verbose=0)
+    for variable in wgan.discriminator.trainable_variables:
+        assert float(tf.reduce_max(tf.abs(variable))) <= 0.01 + 1e-7, variable.path
+
+
+def test_spectrally_normalized_kernels_have_singular_value_one():
+    from ganzoo.models.sngan import SNGAN
+
+    model = SNGAN({"body": "conv", "generator_filters": 4, "discriminator_filters": 8,
+                   "latent_dim": 8}, (28, 28, 1))
+    model.compile(d_optimizer=__import__("keras").optimizers.Adam(1e-4))
+    data = synthetic_data((28, 28, 1), 10, count=64)
+    model.fit(adversarial_batches(data, global_batch_size=8, d_steps=1, latent_dim=8, seed=0),
+              epochs=1, steps_per_epoch=30, verbose=0)
+    kernels = [layer.layer.kernel for layer in model.discriminator.layers
+               if type(layer).__name__ == "SpectralNormalization"]
+    assert len(kernels) == 3  # two convolutions and the logit layer
+    for kernel in kernels:
+        matrix = np.reshape(kernel.numpy(), (-1, kernel.shape[-1]))
+        assert np.linalg.svd(matrix, compute_uv=False)[0] == pytest.approx(1.0, abs=0.05)
+
+
+def test_packing_concatenates_m_samples_on_the_last_axis():
+    model = ganzoo.build("pacgan4_grid25", generator_units=[8], discriminator_units=[8])
+    points = np.arange(16, dtype=np.float32).reshape(8, 2)
+    packed = model.pack(tf.constant(points)).numpy()
+    np.testing.assert_array_equal(packed, points.reshape(2, 8))  # [s0 s1 s2 s3], [s4 ... s7]
+    assert model.discriminator.input_shape == (None, 8)
+
+    images = ganzoo.build("dcgan_mnist", generator_filters=4, discriminator_filters=4, pack=2)
+    batch = np.random.default_rng(0).normal(size=(4, 28, 28, 1)).astype(np.float32)
+    packed = images.pack(tf.constant(batch)).numpy()
+    assert packed.shape == (2, 28, 28, 2)
+    np.testing.assert_array_equal(packed[1, ..., 0], batch[2, ..., 0])
+    np.testing.assert_array_equal(packed[1, ..., 1], batch[3, ..., 0])
+    assert images.discriminator.input_shape == (None, 28, 28, 2)
+
+
+def test_packing_is_refused_for_conditional_models():
+    with pytest.raises(config.ConfigError, match="unconditional"):
+        ganzoo.build("cgan_mnist", pack=2)
+
+
+def test_packed_model_trains():
+    model = fit_tiny("pacgan4_grid25", steps=2)
+    assert int(model.g_optimizer.iterations) == 2
+
+
+def test_diffaugment_keeps_shapes_changes_content_and_passes_gradients():
+    x = tf.random.stateless_uniform((6, 16, 16, 3), seed=(1, 2), minval=-1, maxval=1)
+    for policy in diffaugment.POLICIES:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = diffaugment.diff_augment(x, (policy,))
+            total = tf.reduce_sum(y)
+        assert y.shape == x.shape
+        assert not np.allclose(y.numpy(), x.numpy())
+        assert float(tf.reduce_sum(tf.abs(tape.gradient(total, x)))) > 0, policy
+
+
+def test_cutout_zeroes_a_square_of_half_the_size():
+    y = diffaugment.diff_augment(tf.ones((3, 16, 16, 1)), ("cutout",)).numpy()
+    for image in y:
+        zeros = np.argwhere(image[..., 0] == 0)
+        assert 0 < len(zeros) <= 64
+        assert np.ptp(zeros[:, 0]) < 8 and np.ptp(zeros[:, 1]) < 8
+
+
+def test_unknown_augment_policy_is_a_config_error():
+    with pytest.raises(config.ConfigError, match="unknown DiffAugment policy 'flip'"):
+        ganzoo.build("dcgan_mnist", augment="translation,flip")
+
+
+def test_augmented_model_trains():
+    model = fit_tiny("dcgan_mnist", steps=2, **{"model.augment": "color,translation,cutout"})
+    assert int(model.g_optimizer.iterations) == 2
