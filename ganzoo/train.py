@@ -4,6 +4,8 @@ Rerunning the same command resumes from the last checkpoint in --workdir.
 Overrides: `--set model.latent_dim=64 --set train.d_learning_rate=1e-4`.
 """
 
+import sys
+
 from absl import app, flags, logging
 
 flags.DEFINE_string("name", None, "Zoo entry to train (see `ganzoo.list_models()`).")
@@ -45,7 +47,8 @@ def main(argv):
             cfg = config.load_entry(FLAGS.name, {**overrides_from_flags(),
                                                  "train.steps": FLAGS.epochs * cfg.train.epoch_steps})
     except (KeyError, ValueError) as err:
-        raise app.UsageError(str(err.args[0] if isinstance(err, KeyError) else err))
+        print(f"error: {err.args[0] if isinstance(err, KeyError) else err}", file=sys.stderr)
+        return 2
     workdir = FLAGS.workdir or f"runs/{cfg.name}"
     logging.info("Training %s (%s on %s) in %s", cfg.name, cfg.family, cfg.dataset, workdir)
     try:

@@ -42,7 +42,8 @@ class CGAN(AdversarialModel):
         x = layers.Concatenate(name="image_and_label")([images, label_maps])
         return bodies.conv_discriminator({"images": images, "labels": labels}, x, height,
                                          self.hparams.discriminator_filters,
-                                         kernel_size=self.hparams.kernel_size, name=name)
+                                         kernel_size=self.hparams.kernel_size,
+                                         dropout=self.hparams.discriminator_dropout, name=name)
 
     def generate(self, z, labels=None, training=False, generator=None):
         return (generator or self.generator)({"labels": labels, "z": z}, training=training)

@@ -19,6 +19,7 @@ class DCGANHyperparameters(AdversarialHyperparameters):
     generator_filters: int = 64  # width of the last hidden generator layer
     discriminator_filters: int = 64  # width of the first discriminator layer
     kernel_size: int = 4
+    discriminator_dropout: float = 0.0
 
 
 @register_family("dcgan")
@@ -35,5 +36,6 @@ class DCGAN(AdversarialModel):
         images = keras.Input(self.discriminator_input_shape, name="images")
         return bodies.conv_discriminator(
             images, images, self.image_shape[0], self.hparams.discriminator_filters,
-            kernel_size=self.hparams.kernel_size, norm=self.discriminator_norm, name=name,
+            kernel_size=self.hparams.kernel_size, norm=self.discriminator_norm,
+            dropout=self.hparams.discriminator_dropout, name=name,
         )

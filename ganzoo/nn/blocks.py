@@ -83,7 +83,7 @@ def upsampling_decoder(x, image_shape, base_filters, *, kernel_size=4):
 NORMS = ("batch", "layer", "spectral", "none")
 
 
-def downsampling_encoder(x, base_filters, *, stages, kernel_size=4, norm="batch"):
+def downsampling_encoder(x, base_filters, *, stages, kernel_size=4, norm="batch", dropout=0.0):
     """[Conv stride 2, (norm), LeakyReLU 0.2]* -> flatten -> one logit per image.
 
     The DCGAN discriminator: strided convolutions instead of pooling, no
@@ -91,6 +91,8 @@ def downsampling_encoder(x, base_filters, *, stages, kernel_size=4, norm="batch"
     logit. `norm`: "batch" (DCGAN), "layer" (the WGAN-GP paper's critic:
     batch norm would make the penalty's per-sample gradients depend on the
     batch), "spectral" (SN-GAN: every conv and the logit layer) or "none".
+    `dropout` after each block regularizes a discriminator that would
+    otherwise memorize a small data set (as in TensorFlow's DCGAN tutorial).
     """
     if norm not in NORMS:
         raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
@@ -104,6 +106,8 @@ def downsampling_encoder(x, base_filters, *, stages, kernel_size=4, norm="batch"
         elif norm == "layer" and i > 0:
             x = layers.LayerNormalization(axis=(1, 2, 3), name=f"down{i}_ln")(x)
         x = leaky_relu(f"down{i}_lrelu")(x)
+        if dropout:
+            x = layers.Dropout(dropout, name=f"down{i}_dropout")(x)
         width *= 2
     x = layers.Flatten(name="flatten")(x)
     return logit(x, kernel_initializer=DCGAN_INIT, spectral=norm == "spectral")

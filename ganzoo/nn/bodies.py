@@ -32,8 +32,9 @@ def conv_generator(inputs, z, image_shape, filters, *, kernel_size=4, name="gene
 
 
 def conv_discriminator(inputs, x, image_size, filters, *, kernel_size=4, norm="batch",
-                       name="discriminator"):
+                       dropout=0.0, name="discriminator"):
     logits = blocks.downsampling_encoder(
         x, filters, stages=blocks.num_upsamplings(image_size), kernel_size=kernel_size, norm=norm,
+        dropout=dropout,
     )
     return keras.Model(inputs, logits, name=name)

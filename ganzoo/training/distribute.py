@@ -8,9 +8,9 @@ def default_strategy() -> tf.distribute.Strategy:
     """MirroredStrategy over all local GPUs; the plain default strategy on one device.
 
     With a single device, MirroredStrategy computes the same thing as the
-    default strategy but took 2.2x as long per DCGAN step on our 2-core CPU
-    (0.092 s vs 0.042 s, README "Speed"), so it is used only when there is
-    something to mirror over.
+    default strategy but took 1.1x to 2x as long per step on our 2-core CPU
+    (`python -m ganzoo.bench`, README "Speed"), so it is used only when there
+    is something to mirror over.
     """
     gpus = tf.config.list_logical_devices("GPU")
     if len(gpus) > 1:
