@@ -100,10 +100,8 @@ def _inference_copy(model):
 
 
 def _sample_grid(model) -> np.ndarray:
-    if len(model.image_shape) == 1:  # 2D points: a scatter of many samples
-        return imaging.preview(model.sample(2500, seed=SAMPLE_SEED))
     labels = np.arange(100) % model.num_classes if model.conditional else None
-    return imaging.preview(model.sample(100, labels=labels, seed=SAMPLE_SEED), columns=10)
+    return imaging.preview(imaging.preview_samples(model, 100, SAMPLE_SEED, labels), columns=10)
 
 
 def _checksums(version_dir: Path) -> dict:

@@ -7,6 +7,16 @@ import numpy as np
 from PIL import Image
 
 
+SCATTER_POINTS = 2500  # 2D samples per preview: PacGAN's evaluation count
+
+
+def preview_samples(model, count: int, seed: int, labels=None) -> np.ndarray:
+    """Samples for a picture of `model`: `count` images, or SCATTER_POINTS 2D points."""
+    if len(model.image_shape) == 1:
+        return model.sample(SCATTER_POINTS, seed=seed)
+    return model.sample(count, labels=labels, seed=seed)
+
+
 def to_uint8(images: np.ndarray) -> np.ndarray:
     """[-1, 1] floats -> [0, 255] uint8, same shape."""
     return np.clip(np.rint((np.asarray(images) + 1.0) * 127.5), 0, 255).astype(np.uint8)

@@ -23,6 +23,11 @@ def _bundled(folder: str) -> Path:
     return checkout
 
 
+def repository_root() -> Path:
+    """The source checkout this package runs from (where README.md lives)."""
+    return _PACKAGE_DIR.parent
+
+
 def configs_dir() -> Path:
     """Folder of zoo entry files (`<name>.toml`)."""
     return Path(os.environ.get(CONFIGS_ENV) or _bundled("zoo_configs"))

@@ -16,7 +16,7 @@ from ganzoo import config, paths, zoo
 from ganzoo.evaluation import digit_classifier
 
 START, END = "<!-- zoo-table:start -->", "<!-- zoo-table:end -->"
-README = paths._PACKAGE_DIR.parent / "README.md"
+README = paths.repository_root() / "README.md"
 
 
 def _card(name: str) -> dict | None:

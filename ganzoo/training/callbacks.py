@@ -72,8 +72,7 @@ class EpochSummary(keras.callbacks.Callback):
         labels = None
         if self.model.conditional:
             labels = np.arange(self.count) % self.model.num_classes
-        count = 2500 if len(self.model.image_shape) == 1 else self.count  # 2D: a scatter
-        samples = self.model.sample(count, labels=labels, seed=GRID_SEED)
+        samples = imaging.preview_samples(self.model, self.count, GRID_SEED, labels)
         picture = imaging.preview(samples, columns=self.model.num_classes if labels is not None else None)
         step = int(self.model.optimizer.iterations.numpy())
         imaging.save_png(picture, self.out_dir / f"step_{step:07d}.png")
