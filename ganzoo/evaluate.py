@@ -91,7 +91,7 @@ def evaluate(name, version=None, samples=None, seed=0, train_seeds=0, models_dir
         command += f" --train_seeds {train_seeds}"
     report["command"] = command
     if write:
-        entry_dir = zoo.entry_dir_of(name, model.zoo_version, models_dir)
+        entry_dir, _ = zoo.locate(name, model.zoo_version, models_dir)
         card_path = entry_dir / str(model.zoo_version) / "ganzoo" / "card.json"
         card = json.loads(card_path.read_text())
         card["checks"] = report

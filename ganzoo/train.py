@@ -42,10 +42,11 @@ def main(argv):
     from ganzoo.training import runner
 
     try:
-        cfg = config.load_entry(FLAGS.name, overrides_from_flags())
+        overrides = overrides_from_flags()
+        cfg = config.load_entry(FLAGS.name, overrides)
         if FLAGS.epochs is not None:
-            cfg = config.load_entry(FLAGS.name, {**overrides_from_flags(),
-                                                 "train.steps": FLAGS.epochs * cfg.train.epoch_steps})
+            overrides["train.steps"] = FLAGS.epochs * cfg.train.epoch_steps
+            cfg = config.load_entry(FLAGS.name, overrides)
     except (KeyError, ValueError) as err:
         print(f"error: {err.args[0] if isinstance(err, KeyError) else err}", file=sys.stderr)
         return 2

@@ -47,6 +47,14 @@ def load(name: str, version: int | None = None, models_dir: str | os.PathLike | 
     """
     if name not in list_models():
         raise KeyError(f"unknown zoo entry '{name}'; known entries: {', '.join(list_models())}")
+    entry_dir, chosen = locate(name, version, models_dir)
+    model = keras.saving.load_model(entry_dir / str(chosen) / KERAS_FILE, safe_mode=True)
+    model.zoo_version = chosen
+    return model
+
+
+def locate(name: str, version: int | None = None, models_dir=None) -> tuple[Path, int]:
+    """(entry folder, version) of `name`: the first models dir that has any version wins."""
     searched = _search_dirs(models_dir)
     for root in searched:
         versions = available_versions(root / name)
@@ -54,12 +62,8 @@ def load(name: str, version: int | None = None, models_dir: str | os.PathLike | 
             continue
         chosen = versions[-1] if version is None else version
         if chosen not in versions:
-            raise FileNotFoundError(
-                f"{root / name} has versions {versions}, not {chosen}"
-            )
-        model = keras.saving.load_model(root / name / str(chosen) / KERAS_FILE, safe_mode=True)
-        model.zoo_version = chosen
-        return model
+            raise FileNotFoundError(f"{root / name} has versions {versions}, not {chosen}")
+        return root / name, chosen
     raise NotTrainedError(
         f"zoo entry '{name}' has no trained weights in {', '.join(map(str, searched))}. "
         f"Train it with:\n    python -m ganzoo.train --name {name}"
@@ -75,14 +79,6 @@ def available_versions(entry_dir: Path) -> list[int]:
         for child in entry_dir.iterdir()
         if re.fullmatch(r"[0-9]+", child.name) and (child / KERAS_FILE).is_file()
     )
-
-
-def entry_dir_of(name: str, version: int, models_dir=None) -> Path:
-    """The folder of entry `name` that holds `version` (user models dir first)."""
-    for root in _search_dirs(models_dir):
-        if version in available_versions(root / name):
-            return root / name
-    raise FileNotFoundError(f"no version {version} of '{name}' in {_search_dirs(models_dir)}")
 
 
 def _search_dirs(models_dir) -> list[Path]:

@@ -64,16 +64,19 @@ def resized(data: ImageData, size: int) -> ImageData:
         return data
     method = "area" if size < data.image_shape[0] else "bilinear"
 
-    def make():
-        return data.make_dataset().map(
-            lambda x, y: (tf.image.resize(x, (size, size), method=method), y),
-            num_parallel_calls=tf.data.AUTOTUNE,
-        )
-
     arrays = None
-    if data.arrays is not None:
+    if data.arrays is not None:  # resize once, serve the result
         images = tf.image.resize(data.arrays[0], (size, size), method=method).numpy()
         arrays = (images, data.arrays[1])
+
+        def make():
+            return tf.data.Dataset.from_tensor_slices(arrays)
+    else:
+        def make():
+            return data.make_dataset().map(
+                lambda x, y: (tf.image.resize(x, (size, size), method=method), y),
+                num_parallel_calls=tf.data.AUTOTUNE,
+            )
 
     return ImageData(
         name=data.name,

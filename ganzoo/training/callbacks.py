@@ -44,6 +44,7 @@ class EpochCheckpoint(keras.callbacks.Callback):
         self.manager = manager
         self.progress_file = progress_file
         self.wall_time_before = wall_time_before
+        self.saved_wall_time = wall_time_before  # as of the last checkpoint
         self._start = time.monotonic()
 
     def wall_time(self) -> float:
@@ -54,7 +55,8 @@ class EpochCheckpoint(keras.callbacks.Callback):
             return
         step = int(self.model.optimizer.iterations.numpy())
         self.manager.save(checkpoint_number=step)
-        self.progress_file.write_text(json.dumps({"step": step, "wall_time_s": self.wall_time()}))
+        self.saved_wall_time = self.wall_time()
+        self.progress_file.write_text(json.dumps({"step": step, "wall_time_s": self.saved_wall_time}))
 
 
 class EpochSummary(keras.callbacks.Callback):

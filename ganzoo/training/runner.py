@@ -93,7 +93,7 @@ def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
                 f"{cfg.name}: {nan_guard.failure}. Kept checkpoint: {manager.latest_checkpoint}"
             )
         step = int(model.g_optimizer.iterations.numpy())
-    wall_time = _read_json(workdir / "progress.json", {"wall_time_s": 0.0})["wall_time_s"]
+    wall_time = saver.saved_wall_time
 
     version_dir = None
     exported = _read_json(workdir / "exported.json", None)
