@@ -21,16 +21,11 @@ def step_time(cfg, strategy, jit_compile, steps, warmup) -> float:
     import keras
 
     from ganzoo import datasets, zoo
-    from ganzoo.datasets.pipeline import adversarial_batches
-
-    data = datasets.load(cfg.dataset, cfg.data.split, source=cfg.data.source,
-                         image_size=cfg.data.image_size)
+    data = datasets.for_entry(cfg)
     with strategy.scope():
         model = zoo.build_from_config(cfg)
         model.compile(jit_compile=jit_compile)
-    batches = adversarial_batches(data, global_batch_size=cfg.train.batch_size,
-                                  d_steps=cfg.model.d_steps, latent_dim=cfg.model.latent_dim,
-                                  seed=0)
+    batches = model.input_pipeline(data, global_batch_size=cfg.train.batch_size, seed=0)
     model.fit(batches, epochs=1, steps_per_epoch=warmup, verbose=0)
     start = time.perf_counter()
     model.fit(batches, epochs=1, steps_per_epoch=steps, verbose=0)

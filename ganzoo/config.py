@@ -71,7 +71,13 @@ class DataConfig:
 
     source: Literal["auto", "tfds", "embedded"] = "auto"
     image_size: int = 0  # 0 keeps the data set's native size
+    padding: int = 0  # background pixels added on every side (MNIST 28 -> 32 for ProGAN)
     split: str = "train"
+
+    def __post_init__(self):
+        for name in ("image_size", "padding"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"data.{name} must be >= 0, got {getattr(self, name)}")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,10 @@
 - Digit entries: the zoo's MNIST classifier labels the samples (coverage of
   the ten classes, the largest class share, and for conditional entries
   whether each sample is the digit asked for).
+- Translation entries: every held-out test pair, each direction: L1, PSNR and
+  SSIM of the output against the true target, next to the same numbers for
+  the untranslated input; the share of near-black pixels (OpenMoji's
+  outlines); for CycleGAN the A -> B -> A reconstruction error.
 - 2D mixture entries: PacGAN's protocol on 2,500 samples (modes covered,
   share of high-quality samples). With `--train_seeds N` the entry is also
   trained N times from scratch (seeds 0..N-1, in a temporary folder) and the
@@ -47,12 +51,33 @@ def mixture_checks(model, dataset, samples, seed) -> dict:
     return stats
 
 
+def translation_checks(model, cfg) -> dict:
+    """Every held-out pair, each direction: output vs true target, input vs target, and
+    for two-way models the A -> B -> A reconstruction."""
+    from ganzoo import datasets
+    from ganzoo.metrics import mean_l1, translation_report
+
+    pairs = datasets.for_entry(cfg, "test")
+    report = {"split": "test", "pairs": len(pairs.a), "data": pairs.source}
+    for direction in model.directions:
+        inputs, targets = (pairs.a, pairs.b) if direction == "a2b" else (pairs.b, pairs.a)
+        outputs = model.translate(inputs, direction)
+        report[direction] = translation_report(inputs, outputs, targets)
+        if len(model.directions) == 2:
+            back = "b2a" if direction == "a2b" else "a2b"
+            report[direction]["cycle_l1"] = round(mean_l1(inputs, model.translate(outputs, back)), 4)
+    return report
+
+
 def checks_for(model, cfg, samples=None, seed=0) -> dict:
+    from ganzoo import datasets
     from ganzoo.datasets import mixtures
 
+    if cfg.dataset in datasets.TRANSLATION:
+        return translation_checks(model, cfg)
     if cfg.dataset in mixtures.MIXTURES:
         return mixture_checks(model, cfg.dataset, samples or 2500, seed)
-    if cfg.dataset == "mnist" and tuple(model.image_shape) == (28, 28, 1):
+    if cfg.dataset == "mnist" and cfg.data.image_size == 0:
         return digit_checks(model, samples or 2000, seed)
     raise ValueError(f"{cfg.name}: no evaluator for data set '{cfg.dataset}' yet")
 

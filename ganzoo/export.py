@@ -31,33 +31,20 @@ from ganzoo.zoo import KERAS_FILE, available_versions
 SAMPLE_SEED = 0
 
 
-def serving_signatures(model) -> dict:
-    """`serving_default` for the model's sampling generator, with named inputs and outputs."""
-    generator = model.sampling_generator
-    z_spec = tf.TensorSpec((None, model.hparams.latent_dim), tf.float32, name="z")
-    if model.conditional:
-        def serve(labels, z):
-            return {"images": generator({"labels": labels, "z": z}, training=False)}
-
-        signature = [tf.TensorSpec((None,), tf.int32, name="labels"), z_spec]
-    else:
-        def serve(z):
-            return {"images": generator(z, training=False)}
-
-        signature = [z_spec]
-    return {"serving_default": (serve, signature)}
-
-
 def write_saved_model(model, directory: Path) -> None:
     archive = keras.export.ExportArchive()
-    archive.track(model.sampling_generator)
-    for name, (fn, signature) in serving_signatures(model).items():
+    for generator in model.exported_generators():
+        archive.track(generator)
+    for name, (fn, signature) in model.serving_signatures().items():
         archive.add_endpoint(name, fn, input_signature=signature)
     archive.write_out(str(directory), verbose=False)
 
 
-def export(model, cfg, models_dir: Path, card: dict) -> Path:
-    """Write `model` as the next version of entry `cfg.name`; return the version folder."""
+def export(model, cfg, models_dir: Path, card: dict, picture: np.ndarray | None = None) -> Path:
+    """Write `model` as the next version of entry `cfg.name`; return the version folder.
+
+    `picture` (uint8) is the version's preview; by default a grid of samples.
+    """
     entry_dir = Path(models_dir) / cfg.name
     entry_dir.mkdir(parents=True, exist_ok=True)
     staging = entry_dir / f".tmp-{uuid.uuid4().hex}"
@@ -67,7 +54,8 @@ def export(model, cfg, models_dir: Path, card: dict) -> Path:
         extras.mkdir()
         _inference_copy(model).save(staging / KERAS_FILE)
         (extras / "config.json").write_text(cfg.to_json())
-        imaging.save_png(_sample_grid(model), extras / "samples.png")
+        imaging.save_png(_sample_grid(model) if picture is None else picture,
+                         extras / "samples.png")
         version = _claim_version(entry_dir, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -100,6 +88,8 @@ def _inference_copy(model):
 
 
 def _sample_grid(model) -> np.ndarray:
+    if not hasattr(model, "sample"):
+        raise ValueError(f"{type(model).__name__} draws no samples: pass export(..., picture=...)")
     labels = np.arange(100) % model.num_classes if model.conditional else None
     return imaging.preview(imaging.preview_samples(model, 100, SAMPLE_SEED, labels), columns=10)
 

@@ -70,3 +70,16 @@ def preview(samples: np.ndarray, columns: int | None = None) -> np.ndarray:
     if samples.ndim == 2:
         return scatter(samples)
     return grid(samples, columns=columns)
+
+
+def translation_preview(model, pairs, count: int = 8) -> np.ndarray:
+    """Strips of `count` held-out examples per direction: input / output / true target.
+
+    For A -> B the rows are a, G(a), b; CycleGAN adds b, F(b), a below.
+    """
+    rows = []
+    for direction in model.directions:
+        inputs, targets = (pairs.a, pairs.b) if direction == "a2b" else (pairs.b, pairs.a)
+        inputs, targets = inputs[:count], targets[:count]
+        rows += [inputs, model.translate(inputs, direction), targets]
+    return grid(np.concatenate(rows), columns=min(count, len(rows[0])))

@@ -119,6 +119,24 @@ def least_squares_generator_loss(fake_logits):
     return 0.5 * tf.reduce_mean(tf.square(tf.cast(fake_logits, tf.float32) - 1.0))
 
 
+# ----- reconstruction terms of image-to-image translation -----------------------
+
+
+def l1_loss(target, output):
+    """E|target - output| over every pixel: pix2pix's L_L1 (Isola et al. 2017, eq. 3)."""
+    return tf.reduce_mean(tf.abs(tf.cast(target, tf.float32) - tf.cast(output, tf.float32)))
+
+
+def cycle_consistency_loss(data_x, reconstructed_data_x, data_y, reconstructed_data_y):
+    """(E|x - F(G(x))| + E|y - G(F(y))|) / 2: TF-GAN's cycle loss, per-pixel means.
+
+    TF-GAN halves the sum of the two directions; Zhu et al. 2017 (eq. 2) do
+    not, so the CycleGAN family multiplies this by 2 to keep the paper's
+    lambda = 10 meaning what it means there.
+    """
+    return 0.5 * (l1_loss(data_x, reconstructed_data_x) + l1_loss(data_y, reconstructed_data_y))
+
+
 # The objectives a config can name: (generator loss, discriminator loss).
 OBJECTIVES = {
     "minimax": (minimax_generator_loss, minimax_discriminator_loss),

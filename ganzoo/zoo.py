@@ -35,7 +35,7 @@ def build(name: str, **overrides):
 
 def build_from_config(cfg: config_lib.EntryConfig):
     family = get_family(cfg.family)
-    image_shape, num_classes = datasets.spec(cfg.dataset, cfg.data.image_size)
+    image_shape, num_classes = datasets.spec_for_entry(cfg)
     return family(cfg.model, image_shape, num_classes if family.conditional else None,
                   name=cfg.name)
 

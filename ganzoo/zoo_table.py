@@ -45,6 +45,14 @@ def summary(checks: dict) -> str:
                      f"{seeds['mean_modes_covered']:g} modes, "
                      f"{seeds['mean_high_quality_share']:.1%}")
         return text
+    if "a2b" in checks:
+        parts = []
+        for direction in ("a2b", "b2a"):
+            if direction in checks:
+                d = checks[direction]
+                parts.append(f"{direction}: L1 {d['l1']:.3f} (input {d['l1_input']:.3f}), SSIM "
+                             f"{d['ssim']:.3f} (input {d['ssim_input']:.3f})")
+        return f"{checks['pairs']} test pairs; " + "; ".join(parts)
     return "not evaluated"
 
 

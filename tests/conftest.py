@@ -21,8 +21,11 @@ from ganzoo.datasets.base import from_arrays  # noqa: E402
 from ganzoo.registry import get_family  # noqa: E402
 
 
-def tiny_overrides(family_name: str) -> dict:
-    """Shrink any family to a few thousand weights, whatever its hyperparameters are called."""
+def tiny_overrides(family_name: str, levels: int = 2) -> dict:
+    """Shrink any family to a few thousand weights, whatever its hyperparameters are called.
+
+    `levels`: for ProGAN, how many resolution levels the entry's data needs.
+    """
     overrides = {"train.batch_size": 8, "train.steps": 2, "train.steps_per_epoch": 1}
     for field in dataclasses.fields(get_family(family_name).Hyperparameters):
         if field.name.endswith("_filters"):
@@ -31,7 +34,19 @@ def tiny_overrides(family_name: str) -> dict:
             overrides[f"model.{field.name}"] = [16, 16]
         elif field.name == "latent_dim":
             overrides["model.latent_dim"] = 8
+        elif field.name == "filters":  # ProGAN: one width per level
+            overrides["model.filters"] = [4] * levels
+        elif field.name == "history_size":
+            overrides["model.history_size"] = 8
     return overrides
+
+
+def tiny_entry_overrides(name: str) -> dict:
+    """tiny_overrides for zoo entry `name`, keeping the shape of its data."""
+    from ganzoo import config
+
+    cfg = config.load_entry(name)
+    return tiny_overrides(cfg.family, len(getattr(cfg.model, "filters", ())) or 2)
 
 
 def synthetic_data(image_shape, num_classes, count=32, seed=0):
@@ -40,6 +55,16 @@ def synthetic_data(image_shape, num_classes, count=32, seed=0):
     images = rng.integers(0, 256, size=(count, *image_shape))
     labels = rng.integers(0, num_classes or 1, size=count)
     return from_arrays("synthetic", "train", "synthetic test data", images, labels, num_classes)
+
+
+def synthetic_pairs(image_shape, count=16, paired=True, seed=0):
+    """Two random image domains where b = -a (so pairing is checkable), for mechanics only."""
+    from ganzoo.datasets.base import ImagePairs
+
+    rng = np.random.default_rng(seed)
+    a = rng.uniform(-1, 1, size=(count, *image_shape)).astype(np.float32)
+    return ImagePairs("synthetic", "train", "synthetic test pairs", tuple(image_shape), a, -a,
+                      paired)
 
 
 @pytest.fixture

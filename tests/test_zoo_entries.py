@@ -11,71 +11,96 @@ import pytest
 import tensorflow as tf
 
 import ganzoo
-from ganzoo import config, export, zoo
-from ganzoo.datasets import spec
-from ganzoo.datasets.pipeline import adversarial_batches
-from tests.conftest import synthetic_data, tiny_overrides
+from ganzoo import config, datasets, export, zoo
+from ganzoo.datasets import spec_for_entry
+from tests.conftest import synthetic_data, synthetic_pairs, tiny_entry_overrides, tiny_overrides
 
 ENTRIES = ganzoo.list_models()
 
 
 def tiny(name):
-    family = config.load_entry(name).family
-    cfg = config.load_entry(name, tiny_overrides(family))
+    cfg = config.load_entry(name, tiny_entry_overrides(name))
     return cfg, zoo.build_from_config(cfg)
+
+
+def is_translation(cfg):
+    return cfg.dataset in datasets.TRANSLATION
 
 
 def train_a_little(cfg, model, steps=2):
     model.compile()
-    image_shape, num_classes = spec(cfg.dataset, cfg.data.image_size)
-    data = synthetic_data(image_shape, num_classes)
-    batches = adversarial_batches(data, global_batch_size=8, d_steps=cfg.model.d_steps,
-                                  latent_dim=cfg.model.latent_dim, seed=0)
+    image_shape, num_classes = spec_for_entry(cfg)
+    if is_translation(cfg):
+        data = synthetic_pairs(image_shape)
+    else:
+        data = synthetic_data(image_shape, num_classes)
+    batches = model.input_pipeline(data, global_batch_size=8, seed=0)
     history = model.fit(batches, epochs=1, steps_per_epoch=steps, verbose=0)
     return history.history
+
+
+def outputs_of(model, cfg, seed=3):
+    """What the entry makes: 5 samples, or 5 translations of fixed inputs (per direction)."""
+    if is_translation(cfg):
+        inputs = np.random.default_rng(seed).uniform(-1, 1, (5, *model.image_shape))
+        return {d: model.translate(inputs.astype(np.float32), d) for d in model.directions}
+    labels = np.arange(5) % model.num_classes if model.conditional else None
+    return {"samples": model.sample(5, labels=labels, seed=seed)}
+
+
+def assert_same_outputs(a, b, atol):
+    assert a.keys() == b.keys()
+    for key in a:
+        np.testing.assert_allclose(a[key], b[key], atol=atol)
 
 
 @pytest.mark.parametrize("name", ENTRIES)
 def test_entry_trains_saves_reloads_and_exports(name, tmp_path):
     cfg, model = tiny(name)
-    before = [w.copy() for w in model.generator.get_weights()]
+    before = [v.numpy().copy() for v in model.generator_variables]
     logs = train_a_little(cfg, model)
     assert int(model.g_optimizer.iterations) == 2
-    assert int(model.d_optimizer.iterations) == 2 * cfg.model.d_steps
+    assert int(model.d_optimizer.iterations) == 2 * getattr(cfg.model, "d_steps", 1)
     for key in ("d_loss", "g_loss"):
         assert np.isfinite(logs[key][-1])
-    assert any(not np.array_equal(a, b) for a, b in zip(before, model.generator.get_weights()))
+    assert any(not np.array_equal(a, b.numpy()) for a, b in zip(before, model.generator_variables))
 
-    labels = np.arange(5) % model.num_classes if model.conditional else None
-    images = model.sample(5, labels=labels, seed=3)
-    assert images.shape == (5, *model.image_shape) and images.dtype == np.float32
-    if len(model.image_shape) == 3:  # images in [-1, 1]; 2D points are unbounded
-        assert np.all(np.abs(images) <= 1.0)
-    np.testing.assert_array_equal(images, model.sample(5, labels=labels, seed=3))
+    outputs = outputs_of(model, cfg)
+    for images in outputs.values():
+        assert images.shape == (5, *model.image_shape) and images.dtype == np.float32
+        if len(model.image_shape) == 3:  # images in [-1, 1]; 2D points are unbounded
+            assert np.all(np.abs(images) <= 1.0)
+    assert_same_outputs(outputs, outputs_of(model, cfg), atol=0)
 
     # whole GAN round-trips through .keras in safe mode
     path = tmp_path / "gan.keras"
     model.save(path)
     reloaded = keras.saving.load_model(path, safe_mode=True)
     assert type(reloaded) is type(model) and reloaded.hparams == model.hparams
-    np.testing.assert_allclose(reloaded.sample(5, labels=labels, seed=3), images, atol=1e-6)
-    for a, b in zip(reloaded.discriminator.get_weights(), model.discriminator.get_weights()):
-        np.testing.assert_array_equal(a, b)
+    assert_same_outputs(outputs_of(reloaded, cfg), outputs, atol=1e-6)
+    for a, b in zip(reloaded.discriminator_variables, model.discriminator_variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
 
     # SavedModel in TF Serving layout answers like the Keras model
-    version_dir = export.export(model, cfg, tmp_path / "models", card=_card(cfg))
+    picture = np.zeros((8, 8, 3), np.uint8) if is_translation(cfg) else None
+    version_dir = export.export(model, cfg, tmp_path / "models", card=_card(cfg), picture=picture)
     assert version_dir.name == "1" and (version_dir / "saved_model.pb").is_file()
-    serving = tf.saved_model.load(str(version_dir)).signatures["serving_default"]
-    z = tf.random.stateless_normal((5, cfg.model.latent_dim), seed=(3, 0))
-    inputs = {"z": z}
-    if model.conditional:
-        inputs["labels"] = tf.constant(labels, tf.int32)
-    served = serving(**inputs)
-    assert set(served) == {"images"}
-    np.testing.assert_allclose(served["images"].numpy(), images, atol=1e-5)
+    signatures = tf.saved_model.load(str(version_dir)).signatures
+    for key, expected in outputs.items():
+        if is_translation(cfg):
+            inputs = np.random.default_rng(3).uniform(-1, 1, (5, *model.image_shape))
+            serving = signatures["serving_default" if key == model.directions[0] else key]
+            served = serving(images=tf.constant(inputs, tf.float32))
+        else:
+            inputs = {"z": tf.random.stateless_normal((5, cfg.model.latent_dim), seed=(3, 0))}
+            if model.conditional:
+                inputs["labels"] = tf.constant(np.arange(5) % model.num_classes, tf.int32)
+            served = signatures["serving_default"](**inputs)
+        assert set(served) == {"images"}
+        np.testing.assert_allclose(served["images"].numpy(), expected, atol=1e-5)
 
     loaded = zoo.load(name, models_dir=tmp_path / "models")
-    np.testing.assert_allclose(loaded.sample(5, labels=labels, seed=3), images, atol=1e-6)
+    assert_same_outputs(outputs_of(loaded, cfg), outputs, atol=1e-6)
 
 
 def test_different_seeds_give_different_samples():

@@ -1,6 +1,6 @@
 """The one shape every data source returns: `ImageData`."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -42,6 +42,28 @@ class ImageData:
         return np.concatenate(images), np.concatenate(labels)
 
 
+@dataclass(frozen=True)
+class ImagePairs:
+    """Two image domains of one split, in [-1, 1], NHWC float32.
+
+    `paired`: a[i] and b[i] show the same thing (pix2pix may use them as
+    input/target). Unpaired data (horse2zebra) may have different counts.
+    """
+
+    name: str
+    split: str
+    source: str
+    image_shape: tuple[int, int, int]
+    a: np.ndarray
+    b: np.ndarray
+    paired: bool
+    keys: tuple = ()  # what each pair is (code points, for emoji)
+
+    @property
+    def num_examples(self) -> int:
+        return max(len(self.a), len(self.b))
+
+
 def from_arrays(name, split, source, images, labels, num_classes) -> ImageData:
     """Wrap in-memory uint8 or float images in [0, 255] as an ImageData in [-1, 1]."""
     images = (np.asarray(images, np.float32) / 127.5 - 1.0).astype(np.float32)
@@ -63,28 +85,48 @@ def resized(data: ImageData, size: int) -> ImageData:
     if size == 0 or (size == data.image_shape[0] == data.image_shape[1]):
         return data
     method = "area" if size < data.image_shape[0] else "bilinear"
+    return _mapped(data, lambda x: tf.image.resize(x, (size, size), method=method),
+                   (size, size, data.image_shape[2]))
 
+
+def padded(data: ImageData, padding: int) -> ImageData:
+    """The same data with `padding` pixels of background (-1) on every side."""
+    if padding == 0:
+        return data
+    height, width, channels = data.image_shape
+
+    def pad(x):
+        spatial = [[padding, padding], [padding, padding], [0, 0]]
+        return tf.pad(x, [[0, 0]] * (len(x.shape) - 3) + spatial, constant_values=-1.0)
+
+    return _mapped(data, pad, (height + 2 * padding, width + 2 * padding, channels))
+
+
+def _mapped(data: ImageData, transform, image_shape) -> ImageData:
+    """`data` with `transform` applied to its images: once for in-memory arrays, per example
+    for streamed data."""
     arrays = None
-    if data.arrays is not None:  # resize once, serve the result
-        images = tf.image.resize(data.arrays[0], (size, size), method=method).numpy()
-        arrays = (images, data.arrays[1])
+    if data.arrays is not None:
+        arrays = (np.asarray(transform(data.arrays[0])), data.arrays[1])
 
         def make():
             return tf.data.Dataset.from_tensor_slices(arrays)
     else:
         def make():
-            return data.make_dataset().map(
-                lambda x, y: (tf.image.resize(x, (size, size), method=method), y),
-                num_parallel_calls=tf.data.AUTOTUNE,
-            )
+            return data.make_dataset().map(lambda x, y: (transform(x), y),
+                                           num_parallel_calls=tf.data.AUTOTUNE)
 
-    return ImageData(
-        name=data.name,
-        split=data.split,
-        source=data.source,
-        image_shape=(size, size, data.image_shape[2]),
-        num_examples=data.num_examples,
-        num_classes=data.num_classes,
-        make_dataset=make,
-        arrays=arrays,
-    )
+    return replace(data, image_shape=tuple(image_shape), make_dataset=make, arrays=arrays)
+
+
+def resized_pairs(pairs: ImagePairs, size: int) -> ImagePairs:
+    """Both domains at size x size (area-averaged down, bilinear up)."""
+    if size == 0 or size == pairs.image_shape[0] == pairs.image_shape[1]:
+        return pairs
+    method = "area" if size < pairs.image_shape[0] else "bilinear"
+
+    def resize(images):
+        return tf.image.resize(images, (size, size), method=method).numpy()
+
+    return replace(pairs, a=resize(pairs.a), b=resize(pairs.b),
+                   image_shape=(size, size, pairs.image_shape[2]))

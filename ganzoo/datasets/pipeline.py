@@ -47,10 +47,8 @@ def adversarial_batches(
         count = tf.constant(len(data.arrays[1]), tf.int64)
 
         def element(step):
-            position = step * per_step + tf.range(per_step, dtype=tf.int64)
-            epoch, offset = position // count, position % count
-            index = _permute(offset, epoch, seed, count)
-            index = tf.reshape(index, (global_batch_size, d_steps))
+            index = tf.reshape(_shuffled_indices(step, per_step, count, seed),
+                               (global_batch_size, d_steps))
             return {"images": tf.gather(images, index), "labels": tf.gather(labels, index),
                     "z": noise(step)}
 
@@ -67,10 +65,60 @@ def adversarial_batches(
         ds = tf.data.Dataset.zip(real, steps.map(noise)).map(
             lambda real, z: {"images": real[0], "labels": real[1], "z": z}
         )
+    return _finish(ds)
+
+
+def translation_batches(pairs, *, global_batch_size: int, seed: int, start_step: int = 0,
+                        jitter: bool = True) -> tf.data.Dataset:
+    """Batches {"a": (B, H, W, C), "b": (B, H, W, C)} for image-to-image training.
+
+    Paired data (pix2pix) draws the same example index, and the same jitter,
+    for both domains. Unpaired data (CycleGAN) draws each domain from its own
+    permutation, so a[i] and b[i] are unrelated, as on real unpaired sets.
+    Jitter (Isola et al. 2017): resize up by 1/8, random crop back, random
+    mirror; stateless, so it too is a function of (seed, step).
+    """
+    seed = tf.constant(seed, tf.int64)
+    counts = [tf.constant(len(x), tf.int64) for x in (pairs.a, pairs.b)]
+    domains = [tf.constant(x) for x in (pairs.a, pairs.b)]
+    height, width, channels = pairs.image_shape
+
+    def jittered(images, key):
+        if not jitter:
+            return images
+        bigger = tf.image.resize(images, (height + height // 8, width + width // 8),
+                                 method="nearest")
+        crop_key, flip_key = tf.unstack(tf.random.experimental.stateless_split(key, 2))
+        images = tf.image.stateless_random_crop(
+            bigger, (global_batch_size, height, width, channels), seed=crop_key)
+        flip = tf.random.stateless_uniform((global_batch_size, 1, 1, 1), seed=flip_key) < 0.5
+        return tf.where(flip, tf.reverse(images, axis=[2]), images)
+
+    def element(step):
+        a_index = _shuffled_indices(step, global_batch_size, counts[0], seed)
+        b_index = a_index if pairs.paired else _shuffled_indices(
+            step, global_batch_size, counts[1], seed + 7919)  # another permutation
+        a_key = tf.stack([seed, step])
+        b_key = a_key if pairs.paired else tf.stack([seed + 7919, step])
+        return {"a": jittered(tf.gather(domains[0], a_index), a_key),
+                "b": jittered(tf.gather(domains[1], b_index), b_key)}
+
+    return _finish(tf.data.Dataset.counter(start_step, dtype=tf.int64).map(
+        element, num_parallel_calls=tf.data.AUTOTUNE))
+
+
+def _finish(ds):
     options = tf.data.Options()
     options.deterministic = True
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     return ds.with_options(options).prefetch(tf.data.AUTOTUNE)
+
+
+def _shuffled_indices(step, per_step, count, seed):
+    """Example indices of step `step`: positions [step*per_step, (step+1)*per_step) of an
+    endless sequence of epochs, each a fresh stateless permutation of `count` examples."""
+    position = step * per_step + tf.range(per_step, dtype=tf.int64)
+    return _permute(position % count, position // count, seed, count)
 
 
 def _permute(offset, epoch, seed, count):

@@ -89,12 +89,23 @@ def predict(model: keras.Model, images: np.ndarray) -> np.ndarray:
     return np.argmax(model.predict(images, batch_size=500, verbose=0), axis=-1)
 
 
+def as_mnist(images: np.ndarray) -> np.ndarray:
+    """Samples of a digit GAN at MNIST's 28x28: padded ones (ProGAN's 32x32) are centre-cropped."""
+    height, width = images.shape[1:3]
+    if (height, width) == (28, 28):
+        return images
+    if height < 28 or width < 28 or (height - 28) % 2 or (width - 28) % 2:
+        raise ValueError(f"digit samples must be 28x28 or evenly padded, got {height}x{width}")
+    top, left = (height - 28) // 2, (width - 28) // 2
+    return images[:, top:top + 28, left:left + 28]
+
+
 def digit_report(gan, classifier: keras.Model, count: int = 2000, seed: int = 0) -> dict:
     """What the classifier sees in `count` samples of a digit GAN."""
     labels = None
     if gan.conditional:
         labels = np.arange(count) % gan.num_classes
-    predicted = predict(classifier, gan.sample(count, labels=labels, seed=seed))
+    predicted = predict(classifier, as_mnist(gan.sample(count, labels=labels, seed=seed)))
     histogram = np.bincount(predicted, minlength=mnist.NUM_CLASSES)
     report = {
         "samples": count,

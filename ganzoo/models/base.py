@@ -1,19 +1,13 @@
 """The adversarial base model every family subclasses.
 
-It owns what all GANs share, so a family file only says how its networks look
-and which losses it plays:
+It owns what all noise-to-data GANs share, so a family file only says how its
+networks look and which losses it plays (optimizer building and loss scaling
+under N replicas come from `two_player.TwoPlayerModel`):
 
-- `compile(d_optimizer=..., g_optimizer=...)` builds both optimizers on their
-  variables immediately, inside whatever strategy scope is active. Keras would
-  otherwise create optimizer slots lazily inside the first distributed step,
-  which fails under `MirroredStrategy`.
 - `train_step` runs k discriminator updates, then one generator update, on the
   batches that `ganzoo.datasets.pipeline` lays out (one real batch and one
   noise batch per update, all drawn in the input pipeline, so the noise is
   seeded and split across replicas with the data).
-- Loss scaling: Keras sums gradients over replicas, and built-in Keras losses
-  divide by the replica count for that reason. Our losses are plain means, so
-  `_replica_share` divides them here, once, for every family.
 - An optional exponential moving average of the generator weights (Yazici et
   al. 2019), updated after every generator step and used for sampling/export.
 - `get_config`/`from_config`: the model is rebuilt from its hyperparameters,
@@ -30,6 +24,7 @@ import tensorflow as tf
 
 from ganzoo import losses
 from ganzoo.config import ConfigError, build_dataclass
+from ganzoo.models.two_player import TwoPlayerModel
 from ganzoo.nn import diffaugment
 
 
@@ -64,11 +59,12 @@ class AdversarialHyperparameters:
             raise ConfigError(f"model.augment: {err}") from None
 
 
-class AdversarialModel(keras.Model):
+class AdversarialModel(TwoPlayerModel):
     """Generator + discriminator trained by `fit`. Subclasses define the networks."""
 
     Hyperparameters = AdversarialHyperparameters
     conditional = False  # True when both networks take class labels
+    tracked_metrics = ("d_loss", "g_loss", "real_score", "fake_score", "g_grad_norm")
 
     def __init__(self, hparams, image_shape, num_classes=None, **kwargs):
         super().__init__(**kwargs)
@@ -90,12 +86,6 @@ class AdversarialModel(keras.Model):
         if hparams.ema_decay > 0:
             self.ema_generator = self.build_generator(name="ema_generator")
             self.ema_generator.set_weights(self.generator.get_weights())
-        self.d_optimizer = None
-        self.g_optimizer = None
-        self._trackers = {
-            name: keras.metrics.Mean(name=name)
-            for name in ("d_loss", "g_loss", "real_score", "fake_score", "g_grad_norm")
-        }
         self.built = True
 
     # ----- what a family defines -------------------------------------------------
@@ -152,25 +142,14 @@ class AdversarialModel(keras.Model):
 
     # ----- training --------------------------------------------------------------
 
-    def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
-        """Attach and build both optimizers (Adam 2e-4, beta_1 0.5 unless given).
+    def input_pipeline(self, data, *, global_batch_size, seed, start_step=0):
+        """The tf.data pipeline `fit` trains this model on (see ganzoo.datasets.pipeline)."""
+        from ganzoo.datasets.pipeline import adversarial_batches
 
-        `model.optimizer` is the generator's optimizer, so Keras callbacks that
-        count `model.optimizer.iterations` count generator steps = train steps.
-        """
-        self.d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
-        self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
-        kwargs.setdefault("jit_compile", False)
-        super().compile(optimizer=self.g_optimizer, **kwargs)
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
-
-    def compile_from_config(self, config):
-        """Training state travels in checkpoints (ganzoo.training), not in `.keras` files."""
-
-    @property
-    def metrics(self):
-        return list(self._trackers.values())
+        return adversarial_batches(data, global_batch_size=global_batch_size,
+                                   d_steps=self.hparams.d_steps,
+                                   latent_dim=self.hparams.latent_dim, seed=seed,
+                                   start_step=start_step)
 
     def train_step(self, data):
         images, labels, z = data["images"], data["labels"], data["z"]
@@ -179,7 +158,7 @@ class AdversarialModel(keras.Model):
         self._generator_update(z[:, -1], labels[:, -1])
         if self.ema_generator is not None:
             self._update_ema()
-        return {name: tracker.result() for name, tracker in self._trackers.items()}
+        return self.results()
 
     def _discriminator_update(self, real, labels, z):
         with tf.GradientTape() as tape:
@@ -188,28 +167,22 @@ class AdversarialModel(keras.Model):
             fake_logits = self.discriminate(fake, labels, training=True)
             loss = self.discriminator_loss(real_logits, fake_logits)
             loss += self.discriminator_penalty(real, fake, labels)
-            scaled_loss = self._replica_share(loss)
-        variables = self.discriminator.trainable_variables
-        grads = tape.gradient(scaled_loss, variables)
-        self.d_optimizer.apply_gradients(zip(grads, variables))
+            scaled_loss = self.replica_share(loss)
+        self.descend(self.d_optimizer, tape, scaled_loss, self.discriminator_variables)
         self.after_discriminator_update()
-        self._trackers["d_loss"].update_state(loss)
-        self._trackers["real_score"].update_state(tf.reduce_mean(real_logits))
-        self._trackers["fake_score"].update_state(tf.reduce_mean(fake_logits))
+        self.track(d_loss=loss, real_score=tf.reduce_mean(real_logits),
+                   fake_score=tf.reduce_mean(fake_logits))
 
     def _generator_update(self, z, labels):
         with tf.GradientTape() as tape:
             fake = self.generate(z, labels, training=True)
             loss = self.generator_loss(self.discriminate(fake, labels, training=True))
-            scaled_loss = self._replica_share(loss)
-        variables = self.generator.trainable_variables
-        grads = tape.gradient(scaled_loss, variables)
-        self.g_optimizer.apply_gradients(zip(grads, variables))
-        self._trackers["g_loss"].update_state(loss)
+            scaled_loss = self.replica_share(loss)
+        grads = self.descend(self.g_optimizer, tape, scaled_loss, self.generator_variables)
         # The norm of the per-replica gradient of the *mean* loss: the number
         # that collapses towards 0 when a saturating loss stops teaching G.
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        self._trackers["g_grad_norm"].update_state(tf.linalg.global_norm(grads) * replicas)
+        self.track(g_loss=loss, g_grad_norm=tf.linalg.global_norm(grads) * replicas)
 
     def discriminator_penalty(self, real, fake, labels):
         """Extra discriminator loss term (a gradient penalty, for instance). None by default."""
@@ -217,10 +190,6 @@ class AdversarialModel(keras.Model):
 
     def after_discriminator_update(self):
         """Hook after each discriminator step (weight clipping, for instance)."""
-
-    @staticmethod
-    def _replica_share(loss):
-        return loss / tf.distribute.get_strategy().num_replicas_in_sync
 
     def _update_ema(self):
         # Warm-up (as in TF's ExponentialMovingAverage with num_updates): early
@@ -263,6 +232,25 @@ class AdversarialModel(keras.Model):
                               generator=self.sampling_generator)
             )
         return np.concatenate([np.asarray(c, np.float32) for c in chunks])
+
+    def exported_generators(self) -> list:
+        return [self.sampling_generator]
+
+    def serving_signatures(self) -> dict:
+        """`serving_default` for the sampling generator, with named inputs and outputs."""
+        generator = self.sampling_generator
+        z_spec = tf.TensorSpec((None, self.hparams.latent_dim), tf.float32, name="z")
+        if self.conditional:
+            def serve(labels, z):
+                return {"images": generator({"labels": labels, "z": z}, training=False)}
+
+            signature = [tf.TensorSpec((None,), tf.int32, name="labels"), z_spec]
+        else:
+            def serve(z):
+                return {"images": generator(z, training=False)}
+
+            signature = [z_spec]
+        return {"serving_default": (serve, signature)}
 
     def _labels_for(self, n, labels, seed):
         if not self.conditional:

@@ -34,9 +34,19 @@ class WGANGP(SelectableBodyModel):
         return "layer" if self.hparams.body == "conv" else "none"
 
     def discriminator_penalty(self, real, fake, labels):
-        alpha_shape = tf.concat([tf.shape(real)[:1], tf.ones_like(tf.shape(real)[1:])], axis=0)
-        alpha = tf.random.uniform(alpha_shape)
-        penalty = losses.wasserstein_gradient_penalty(
-            real, fake, lambda x: self.score(self.pack(x), labels, training=True), alpha
-        )
-        return self.hparams.gp_weight * penalty
+        return self.hparams.gp_weight * gradient_penalty(self, real, fake, labels)
+
+
+def gradient_penalty(model, real, fake, labels):
+    """The WGAN-GP penalty of `model`'s critic at uniform interpolates of real and fake.
+
+    The interpolation weights are stateless, keyed on both optimizers' step
+    counters, so a run resumed from a checkpoint draws exactly what the
+    uninterrupted run would have drawn (a stateful draw restarts its sequence).
+    """
+    alpha_shape = tf.concat([tf.shape(real)[:1], tf.ones_like(tf.shape(real)[1:])], axis=0)
+    key = tf.stack([tf.convert_to_tensor(model.g_optimizer.iterations),
+                    tf.convert_to_tensor(model.d_optimizer.iterations)])
+    alpha = tf.random.stateless_uniform(alpha_shape, seed=tf.cast(key, tf.int64))
+    return losses.wasserstein_gradient_penalty(
+        real, fake, lambda x: model.score(model.pack(x), labels, training=True), alpha)

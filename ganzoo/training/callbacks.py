@@ -63,19 +63,23 @@ class EpochSummary(keras.callbacks.Callback):
     """At every epoch end: a PNG grid of samples from fixed noise, and the grid and
     the epoch's loss averages as TensorBoard summaries, indexed by generator step."""
 
-    def __init__(self, out_dir: Path, summary_dir: Path, count: int = 64):
+    def __init__(self, out_dir: Path, summary_dir: Path, count: int = 64, picture_fn=None):
         super().__init__()
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.writer = tf.summary.create_file_writer(str(summary_dir))
         self.count = count
+        self.picture_fn = picture_fn or self.sample_grid  # model -> uint8 picture
+
+    def sample_grid(self, model):
+        labels = None
+        if model.conditional:
+            labels = np.arange(self.count) % model.num_classes
+        samples = imaging.preview_samples(model, self.count, GRID_SEED, labels)
+        return imaging.preview(samples, columns=model.num_classes if labels is not None else None)
 
     def on_epoch_end(self, epoch, logs=None):
-        labels = None
-        if self.model.conditional:
-            labels = np.arange(self.count) % self.model.num_classes
-        samples = imaging.preview_samples(self.model, self.count, GRID_SEED, labels)
-        picture = imaging.preview(samples, columns=self.model.num_classes if labels is not None else None)
+        picture = self.picture_fn(self.model)
         step = int(self.model.optimizer.iterations.numpy())
         imaging.save_png(picture, self.out_dir / f"step_{step:07d}.png")
         with self.writer.as_default():

@@ -22,8 +22,7 @@ import tensorflow as tf
 from absl import logging
 
 from ganzoo import config as config_lib
-from ganzoo import datasets, export, paths, zoo
-from ganzoo.datasets.pipeline import adversarial_batches
+from ganzoo import datasets, export, imaging, paths, zoo
 from ganzoo.training import callbacks as cb
 from ganzoo.training.distribute import default_strategy
 
@@ -46,15 +45,15 @@ def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
     workdir = Path(workdir)
     strategy = strategy or default_strategy()
     replica_batch, remainder = divmod(train.batch_size, strategy.num_replicas_in_sync)
-    if remainder or replica_batch % cfg.model.pack:
+    pack = getattr(cfg.model, "pack", 1)
+    if remainder or replica_batch % pack:
         raise config_lib.ConfigError(
             f"train.batch_size ({train.batch_size}) must split into "
             f"{strategy.num_replicas_in_sync} replica batch(es) that are multiples of "
-            f"model.pack ({cfg.model.pack})"
+            f"model.pack ({pack})"
         )
     _claim_workdir(workdir, cfg)
-    data = datasets.load(cfg.dataset, cfg.data.split, source=cfg.data.source,
-                         image_size=cfg.data.image_size)
+    data = datasets.for_entry(cfg)
     keras.utils.set_random_seed(train.seed)
     with strategy.scope():
         model = zoo.build_from_config(cfg)
@@ -73,19 +72,19 @@ def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
     if step:
         logging.info("Resuming %s from step %d (%s)", cfg.name, step, manager.latest_checkpoint)
 
+    picture_fn = preview_function(cfg, data)
     saver = cb.EpochCheckpoint(manager, workdir / "progress.json", progress["wall_time_s"])
     if step < train.steps:
         nan_guard = cb.StopOnNonFiniteLoss()
         model.fit(
-            adversarial_batches(
-                data, global_batch_size=train.batch_size, d_steps=cfg.model.d_steps,
-                latent_dim=cfg.model.latent_dim, seed=train.seed, start_step=step,
-            ),
+            model.input_pipeline(data, global_batch_size=train.batch_size, seed=train.seed,
+                                 start_step=step),
             epochs=train.epochs,
             initial_epoch=step // train.epoch_steps,
             steps_per_epoch=train.epoch_steps,
             callbacks=[nan_guard, saver,
-                       cb.EpochSummary(workdir / "samples", workdir / "tensorboard")],
+                       cb.EpochSummary(workdir / "samples", workdir / "tensorboard",
+                                       picture_fn=picture_fn)],
             verbose=verbose,
         )
         if nan_guard.failure:
@@ -113,12 +112,24 @@ def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
             "command": command or f"python -m ganzoo.train --name {cfg.name}",
         }
         models_root = paths.models_dir(models_dir)
-        version_dir = export.export(model, cfg, models_root, card)
+        version_dir = export.export(model, cfg, models_root, card,
+                                    picture=picture_fn(model) if picture_fn else None)
         (workdir / "exported.json").write_text(
             json.dumps({"step": step, "version_dir": str(version_dir)})
         )
         logging.info("Exported %s version %s to %s", cfg.name, version_dir.name, version_dir)
     return RunResult(model, step, wall_time, version_dir)
+
+
+def preview_function(cfg, data):
+    """model -> preview picture for translation entries (held-out strips); None otherwise."""
+    if not isinstance(data, datasets.ImagePairs):
+        return None
+    try:
+        held_out = datasets.for_entry(cfg, "test")
+    except (ValueError, RuntimeError):  # no test split here: show training pairs
+        held_out = data
+    return lambda model: imaging.translation_preview(model, held_out)
 
 
 def make_optimizer(train: config_lib.TrainConfig, learning_rate: float):

@@ -1,0 +1,62 @@
+"""Pix2Pix: conditional GAN for paired image-to-image translation (Isola et al. 2017).
+
+G: a U-Net from A to B. D: a PatchGAN that sees the input and an output side
+by side (channel-concatenated) and scores each patch as real pair or fake
+pair. Objective (eq. 4): G* = arg min_G max_D L_cGAN(G, D) + lambda L_L1(G),
+lambda = 100, with the non-saturating generator loss; the discriminator's
+loss is halved "to slow down the rate at which D learns" (section 3.3).
+"""
+
+from dataclasses import dataclass
+
+import tensorflow as tf
+from keras import layers
+
+from ganzoo import losses
+from ganzoo.models.translation import TranslationHyperparameters, TranslationModel
+from ganzoo.registry import register_family
+
+
+@dataclass(frozen=True)
+class Pix2PixHyperparameters(TranslationHyperparameters):
+    l1_weight: float = 100.0
+
+
+@register_family("pix2pix")
+class Pix2Pix(TranslationModel):
+    Hyperparameters = Pix2PixHyperparameters
+    tracked_metrics = ("d_loss", "g_loss", "g_gan_loss", "g_l1_loss", "real_score", "fake_score")
+
+    def build_networks(self):
+        self.generator = self.unet("generator")
+        self.discriminator = self.patch_discriminator(2 * self.image_shape[2], "discriminator")
+        self._pair = layers.Concatenate(name="input_and_output")
+
+    def generator_for(self, direction):
+        return self.generator
+
+    def score(self, inputs, outputs, training):
+        return self.discriminator(self._pair([inputs, outputs]), training=training)
+
+    def objective(self, a, b, training=True):
+        """(d_loss, g_loss, parts) of one batch of pairs, before replica scaling."""
+        fake_b = self.generator(a, training=training)
+        real_logits = self.score(a, b, training)
+        fake_logits = self.score(a, fake_b, training)
+        d_loss = 0.5 * losses.minimax_discriminator_loss(real_logits, fake_logits)
+        g_gan = losses.modified_generator_loss(fake_logits)
+        g_l1 = losses.l1_loss(b, fake_b)
+        g_loss = g_gan + self.hparams.l1_weight * g_l1
+        return d_loss, g_loss, {"g_gan_loss": g_gan, "g_l1_loss": g_l1,
+                                "real_score": tf.reduce_mean(real_logits),
+                                "fake_score": tf.reduce_mean(fake_logits)}
+
+    def train_step(self, data):
+        with tf.GradientTape(persistent=True) as tape:
+            d_loss, g_loss, parts = self.objective(data["a"], data["b"])
+            d_scaled, g_scaled = self.replica_share(d_loss), self.replica_share(g_loss)
+        self.descend(self.d_optimizer, tape, d_scaled, self.discriminator_variables)
+        self.descend(self.g_optimizer, tape, g_scaled, self.generator_variables)
+        del tape
+        self.track(d_loss=d_loss, g_loss=g_loss, **parts)
+        return self.results()

@@ -1,0 +1,152 @@
+"""The base for image-to-image families (pix2pix, CycleGAN).
+
+They differ from noise GANs in what goes in (an image of domain A or B, not
+noise) and in what `fit` feeds them (`{"a": ..., "b": ...}` batches from
+`ganzoo.datasets.pipeline.translation_batches`), so they have their own
+base; optimizers, trackers and loss scaling come from `TwoPlayerModel`.
+
+Public API: `translate(images, direction="a2b")`, float32 NHWC in [-1, 1] in
+and out, checked strictly, since a wrong range or size gives plausible-looking
+garbage rather than an error.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Literal
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ganzoo.config import ConfigError, build_dataclass
+from ganzoo.models.two_player import TwoPlayerModel
+from ganzoo.nn import image_to_image
+
+
+@dataclass(frozen=True)
+class TranslationHyperparameters:
+    generator_filters: int = 32  # first U-Net layer
+    generator_max_filters: int = 128  # width cap (the paper's 512 is for 256x256 photos)
+    generator_depth: int = 5  # stride-2 stages of the U-Net
+    discriminator_filters: int = 32
+    discriminator_max_filters: int = 256  # the paper: 8 x discriminator_filters
+    discriminator_layers: int = 3  # stride-2 PatchGAN layers: 3 -> 70x70 patches
+    norm: Literal["batch", "instance", "none"] = "batch"
+    dropout: float = 0.5  # decoder dropout (training only: inference is deterministic)
+    jitter: bool = True  # random resize-crop and mirror of training pairs
+
+    def __post_init__(self):
+        for name in ("generator_filters", "generator_max_filters", "discriminator_filters",
+                     "discriminator_max_filters", "discriminator_layers"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"model.{name} must be positive, got {getattr(self, name)}")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ConfigError(f"model.dropout must be in [0, 1), got {self.dropout}")
+
+
+class TranslationModel(TwoPlayerModel):
+    """Generators mapping A <-> B images, trained adversarially by `fit`."""
+
+    Hyperparameters = TranslationHyperparameters
+    conditional = False
+    directions: tuple[str, ...] = ("a2b",)
+
+    def __init__(self, hparams, image_shape, num_classes=None, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(hparams, self.Hyperparameters):
+            hparams = build_dataclass(self.Hyperparameters, hparams, type(self).__name__, "model")
+        self.hparams = hparams
+        self.image_shape = tuple(int(d) for d in image_shape)
+        if len(self.image_shape) != 3:
+            raise ConfigError(f"{type(self).__name__} needs image data, not shape {image_shape}")
+        self.num_classes = None
+        self.build_networks()
+        self.built = True
+
+    def build_networks(self):
+        raise NotImplementedError
+
+    def unet(self, name):
+        h = self.hparams
+        try:
+            return image_to_image.unet_generator(
+                self.image_shape, filters=h.generator_filters, max_filters=h.generator_max_filters,
+                depth=h.generator_depth, norm=h.norm, dropout=h.dropout, name=name)
+        except ValueError as err:
+            raise ConfigError(f"model.generator_depth: {err}") from None
+
+    def patch_discriminator(self, channels, name):
+        h = self.hparams
+        return image_to_image.patch_discriminator(
+            (*self.image_shape[:2], channels), filters=h.discriminator_filters,
+            max_filters=h.discriminator_max_filters, num_layers=h.discriminator_layers, norm=h.norm, name=name)
+
+    def generator_for(self, direction: str) -> keras.Model:
+        raise NotImplementedError
+
+    # ----- training --------------------------------------------------------------
+
+    def input_pipeline(self, data, *, global_batch_size, seed, start_step=0):
+        from ganzoo.datasets.base import ImagePairs
+        from ganzoo.datasets.pipeline import translation_batches
+
+        if not isinstance(data, ImagePairs):
+            raise ConfigError(f"{type(self).__name__} trains on a two-domain data set "
+                              f"(emoji, horse2zebra), not '{data.name}'")
+        return translation_batches(data, global_batch_size=global_batch_size, seed=seed,
+                                   start_step=start_step, jitter=self.hparams.jitter)
+
+    # ----- inference -------------------------------------------------------------
+
+    def call(self, inputs, training=False):
+        return self.generator_for(self.directions[0])(inputs, training=training)
+
+    def translate(self, images, direction="a2b", batch_size=64):
+        """Images of the other domain, float32 (N, H, W, C) in [-1, 1]."""
+        if direction not in self.directions:
+            raise ValueError(f"{type(self).__name__} translates {' or '.join(self.directions)},"
+                             f" not {direction!r}")
+        images = np.asarray(images)
+        if images.ndim == 3:
+            raise ValueError(f"images must be a batch (N, H, W, C); got one image of shape "
+                             f"{images.shape}: use images[None]")
+        if images.ndim != 4 or images.shape[1:] != self.image_shape:
+            raise ValueError(f"images must have shape (N, {', '.join(map(str, self.image_shape))})"
+                             f", got {images.shape}")
+        if not np.issubdtype(images.dtype, np.floating):
+            raise ValueError(f"images must be float in [-1, 1], got dtype {images.dtype} "
+                             "(uint8 pixels: images / 127.5 - 1)")
+        if len(images) == 0:
+            raise ValueError("images is empty")
+        if not np.all(np.isfinite(images)) or images.min() < -1.0 or images.max() > 1.0:
+            raise ValueError("images must be finite and in [-1, 1]")
+        generator = self.generator_for(direction)
+        out = [generator(tf.constant(images[i:i + batch_size], tf.float32), training=False)
+               for i in range(0, len(images), batch_size)]
+        return np.concatenate([np.asarray(o, np.float32) for o in out])
+
+    def serving_signatures(self) -> dict:
+        """`serving_default`: images -> images in the first direction; one signature per
+        further direction (CycleGAN's `b2a`)."""
+        spec = tf.TensorSpec((None, *self.image_shape), tf.float32, name="images")
+        signatures = {}
+        for i, direction in enumerate(self.directions):
+            serve = _serving_function(self.generator_for(direction))
+            signatures["serving_default" if i == 0 else direction] = (serve, [spec])
+        return signatures
+
+    def exported_generators(self) -> list:
+        # A method, not a property: Keras' saver walks properties, and a property
+        # returning layers would change the weight paths inside `.keras` files.
+        return [self.generator_for(d) for d in self.directions]
+
+    def get_config(self):
+        return {"name": self.name, "hparams": dataclasses.asdict(self.hparams),
+                "image_shape": list(self.image_shape), "num_classes": None}
+
+
+def _serving_function(generator):
+    def serve(images):
+        return {"images": generator(images, training=False)}
+
+    return serve

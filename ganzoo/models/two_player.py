@@ -1,0 +1,75 @@
+"""What every adversarial model shares, whether it maps noise or images to images.
+
+- `compile(d_optimizer=..., g_optimizer=...)` builds both optimizers on their
+  variables immediately, inside whatever strategy scope is active. Keras would
+  otherwise create optimizer slots lazily inside the first distributed step,
+  which fails under `MirroredStrategy`.
+- `replica_share`: Keras sums gradients over replicas, and built-in Keras
+  losses divide by the replica count for that reason. Our losses are plain
+  means, so every family divides them here, once.
+- Mean trackers named by the subclass, reset by Keras between epochs.
+- `compile_from_config` is a no-op: training state travels in checkpoints
+  (`ganzoo.training`), never in `.keras` files.
+"""
+
+import keras
+import tensorflow as tf
+
+
+class TwoPlayerModel(keras.Model):
+    """A generator side and a discriminator side, each with its own optimizer."""
+
+    tracked_metrics: tuple[str, ...] = ()
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.d_optimizer = None
+        self.g_optimizer = None
+        self._trackers = {name: keras.metrics.Mean(name=name) for name in self.tracked_metrics}
+
+    # The variables each optimizer owns; families with several networks per side override.
+    @property
+    def generator_variables(self):
+        return self.generator.trainable_variables
+
+    @property
+    def discriminator_variables(self):
+        return self.discriminator.trainable_variables
+
+    def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
+        """Attach and build both optimizers (Adam 2e-4, beta_1 0.5 unless given).
+
+        `model.optimizer` is the generator's optimizer, so Keras callbacks that
+        count `model.optimizer.iterations` count generator steps = train steps.
+        """
+        self.d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+        self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+        kwargs.setdefault("jit_compile", False)
+        super().compile(optimizer=self.g_optimizer, **kwargs)
+        self.d_optimizer.build(self.discriminator_variables)
+        self.g_optimizer.build(self.generator_variables)
+
+    def compile_from_config(self, config):
+        """Training state travels in checkpoints (ganzoo.training), not in `.keras` files."""
+
+    @property
+    def metrics(self):
+        return list(self._trackers.values())
+
+    def track(self, **values):
+        for name, value in values.items():
+            self._trackers[name].update_state(value)
+
+    def results(self) -> dict:
+        return {name: tracker.result() for name, tracker in self._trackers.items()}
+
+    @staticmethod
+    def replica_share(loss):
+        return loss / tf.distribute.get_strategy().num_replicas_in_sync
+
+    @staticmethod
+    def descend(optimizer, tape, loss, variables):
+        """One optimizer step on this replica's share of `loss`; returns the gradients."""
+        grads = tape.gradient(loss, variables)
+        optimizer.apply_gradients(zip(grads, variables))
+        return grads

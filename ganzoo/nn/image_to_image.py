@@ -1,0 +1,99 @@
+"""Networks for image-to-image translation: the U-Net generator and the PatchGAN discriminator.
+
+Isola et al. 2017 ("pix2pix"), section 3.2 and appendix 6.1.1:
+- U-Net: an encoder of stride-2 4x4 convolutions (LeakyReLU 0.2, no norm on
+  the first layer), a decoder of stride-2 transposed convolutions (ReLU,
+  dropout 0.5 on the three innermost layers), and skip connections that
+  concatenate encoder layer i with decoder layer n - i, so low-level detail
+  (outlines, positions) can pass straight through. tanh output.
+- PatchGAN: a fully convolutional discriminator whose output is a map of
+  logits, one per overlapping patch (70x70 receptive field with 3 stride-2
+  layers), so it judges local texture and leaves global structure to the L1
+  or cycle term.
+
+Widths are capped by `max_filters`: the paper's 512 channels are for 256x256
+photographs; on 64x64 emoji the zoo uses 32 -> 128, which keeps a model file
+of a few MB and a CPU step time of a fraction of a second.
+
+Zhu et al. 2017 (CycleGAN) use the same PatchGAN and instance norm; their
+default generator is a ResNet, and a U-Net is their code's documented
+alternative (`--netG unet_*`), which the zoo uses for both families.
+"""
+
+import keras
+from keras import layers
+
+from ganzoo.nn import blocks
+
+NORMS = ("batch", "instance", "none")
+
+
+def normalization(kind: str, name: str):
+    """Batch norm, or instance norm (group norm with one group per channel)."""
+    if kind == "batch":
+        return blocks.batch_norm(name)
+    if kind == "instance":
+        return layers.GroupNormalization(groups=-1, epsilon=1e-5, name=name)
+    if kind == "none":
+        return layers.Identity(name=name)
+    raise ValueError(f"norm must be one of {NORMS}, got {kind!r}")
+
+
+def max_depth(size: int) -> int:
+    """How many stride-2 stages an image of `size` pixels allows (down to 1x1)."""
+    depth = 0
+    while size % 2 == 0 and size > 1:
+        size //= 2
+        depth += 1
+    return depth
+
+
+def unet_generator(image_shape, *, filters=32, max_filters=128, depth=5, norm="batch",
+                   dropout=0.5, name="generator") -> keras.Model:
+    """(B, H, W, C) images in [-1, 1] -> (B, H, W, C) images in [-1, 1]."""
+    height, width, channels = image_shape
+    if depth < 2 or depth > min(max_depth(height), max_depth(width)):
+        raise ValueError(f"a U-Net on {height}x{width} images allows depth 2.."
+                         f"{min(max_depth(height), max_depth(width))}, got {depth}")
+    inputs = keras.Input(image_shape, name="images")
+    x = inputs
+    skips = []
+    for i in range(depth):
+        x = layers.Conv2D(min(filters * 2**i, max_filters), 4, strides=2, padding="same",
+                          use_bias=i == 0 or norm == "none",
+                          kernel_initializer=blocks.DCGAN_INIT, name=f"enc{i}")(x)
+        if i > 0:
+            x = normalization(norm, f"enc{i}_norm")(x)
+        x = blocks.leaky_relu(f"enc{i}_lrelu")(x)
+        skips.append(x)
+    for i in reversed(range(depth - 1)):  # decoder layer i mirrors encoder layer i
+        x = layers.Conv2DTranspose(min(filters * 2**i, max_filters), 4, strides=2,
+                                   padding="same", use_bias=norm == "none",
+                                   kernel_initializer=blocks.DCGAN_INIT, name=f"dec{i}")(x)
+        x = normalization(norm, f"dec{i}_norm")(x)
+        if dropout and i >= depth - 4:  # the three innermost decoder layers
+            x = layers.Dropout(dropout, name=f"dec{i}_dropout")(x)
+        x = layers.ReLU(name=f"dec{i}_relu")(x)
+        x = layers.Concatenate(name=f"skip{i}")([x, skips[i]])
+    x = layers.Conv2DTranspose(channels, 4, strides=2, padding="same",
+                               kernel_initializer=blocks.DCGAN_INIT, name="to_image")(x)
+    outputs = layers.Activation("tanh", name="translated", dtype="float32")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def patch_discriminator(input_shape, *, filters=32, max_filters=256, num_layers=3,
+                        norm="batch", name="discriminator") -> keras.Model:
+    """(B, H, W, C') -> (B, H / 2^n, W / 2^n, 1) patch logits (C' = 2C when conditioned)."""
+    inputs = keras.Input(input_shape, name="images")
+    x = inputs
+    for i in range(num_layers + 1):  # n stride-2 layers, then one stride-1 layer
+        x = layers.Conv2D(min(filters * 2**i, max_filters), 4,
+                          strides=2 if i < num_layers else 1, padding="same",
+                          use_bias=i == 0 or norm == "none",
+                          kernel_initializer=blocks.DCGAN_INIT, name=f"patch{i}")(x)
+        if i > 0:
+            x = normalization(norm, f"patch{i}_norm")(x)
+        x = blocks.leaky_relu(f"patch{i}_lrelu")(x)
+    logits = layers.Conv2D(1, 4, padding="same", kernel_initializer=blocks.DCGAN_INIT,
+                           name="patch_logits", dtype="float32")(x)
+    return keras.Model(inputs, logits, name=name)

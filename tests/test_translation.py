@@ -1,0 +1,150 @@
+"""Pix2Pix and CycleGAN: their objectives against the papers' formulas, the history
+buffer, the paired/unpaired pipeline, `translate`'s input checks, and the metrics."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from ganzoo import config, losses, zoo
+from ganzoo.datasets.pipeline import translation_batches
+from ganzoo.metrics import dark_share, mean_l1, psnr, ssim
+from ganzoo.nn.image_history import ImageHistory
+from tests.conftest import synthetic_pairs, tiny_overrides
+
+RNG = np.random.default_rng(0)
+
+
+def tiny_model(name, **overrides):
+    family = config.load_entry(name).family
+    cfg = config.load_entry(name, {**tiny_overrides(family), "model.generator_depth": 3,
+                                   "data.image_size": 16, **overrides})
+    return zoo.build_from_config(cfg)
+
+
+def images(n=4, size=16):
+    return tf.constant(RNG.uniform(-1, 1, (n, size, size, 3)), tf.float32)
+
+
+def softplus(x):
+    return np.log1p(np.exp(-np.abs(x))) + np.maximum(x, 0)
+
+
+def test_pix2pix_objective_is_gan_plus_100_l1():
+    model = tiny_model("pix2pix_emoji", **{"model.dropout": 0.0})
+    a, b = images(), images()
+    d_loss, g_loss, parts = model.objective(a, b, training=False)
+    fake = model.generator(a).numpy()
+    real_logits = model.discriminator(tf.concat([a, b], -1)).numpy()
+    fake_logits = model.discriminator(tf.concat([a, fake], -1)).numpy()
+    # Isola et al. eq. 1-4: D's cross-entropy halved; G non-saturating + lambda * L1
+    expected_d = 0.5 * (np.mean(softplus(-real_logits)) + np.mean(softplus(fake_logits)))
+    expected_g = np.mean(softplus(-fake_logits)) + 100.0 * np.mean(np.abs(b.numpy() - fake))
+    np.testing.assert_allclose(float(d_loss), expected_d, rtol=1e-5)
+    np.testing.assert_allclose(float(g_loss), expected_g, rtol=1e-5)
+    np.testing.assert_allclose(float(parts["g_l1_loss"]), np.mean(np.abs(b.numpy() - fake)),
+                               rtol=1e-5)
+
+
+def test_cyclegan_objective_matches_the_paper():
+    model = tiny_model("cyclegan_emoji")
+    a, b = images(), images()
+    total, parts, fake_a, fake_b = model.generator_objective(a, b, training=False)
+    G, F = model.generator_ab, model.generator_ba
+    DA, DB = model.discriminator_a, model.discriminator_b
+    gb, fa = G(a).numpy(), F(b).numpy()
+    gan = np.mean((DB(gb).numpy() - 1) ** 2) + np.mean((DA(fa).numpy() - 1) ** 2)
+    cycle = np.mean(np.abs(F(gb).numpy() - a.numpy())) + np.mean(np.abs(G(fa).numpy() - b.numpy()))
+    identity = np.mean(np.abs(G(b).numpy() - b.numpy())) + np.mean(np.abs(F(a).numpy() - a.numpy()))
+    np.testing.assert_allclose(float(parts["g_gan_loss"]), gan, rtol=1e-5)
+    np.testing.assert_allclose(float(parts["cycle_loss"]), cycle, rtol=1e-5)
+    np.testing.assert_allclose(float(parts["identity_loss"]), identity, rtol=1e-5)
+    # Zhu et al.: lambda = 10 on the cycle term, 0.5 * lambda on the identity term
+    np.testing.assert_allclose(float(total), gan + 10 * cycle + 5 * identity, rtol=1e-5)
+    np.testing.assert_allclose(fake_b.numpy(), gb, atol=1e-6)
+
+
+def test_tf_gan_cycle_consistency_formula():
+    x, xr, y, yr = (RNG.normal(size=(2, 4, 4, 3)).astype(np.float32) for _ in range(4))
+    expected = (np.mean(np.abs(x - xr)) + np.mean(np.abs(y - yr))) / 2
+    np.testing.assert_allclose(float(losses.cycle_consistency_loss(x, xr, y, yr)), expected,
+                               rtol=1e-6)
+    np.testing.assert_allclose(float(losses.l1_loss(x, xr)), np.mean(np.abs(x - xr)), rtol=1e-6)
+
+
+def test_history_fills_then_returns_half_old_images():
+    tf.random.set_seed(0)
+    history = ImageHistory(size=6, image_shape=(1, 1, 1))
+    first = tf.reshape(tf.range(1.0, 5.0), (4, 1, 1, 1))
+    np.testing.assert_array_equal(history(first).numpy(), first.numpy())  # filling: unchanged
+    second = tf.reshape(tf.range(5.0, 9.0), (4, 1, 1, 1))
+    np.testing.assert_array_equal(history(second).numpy(), second.numpy())  # 2 fit, 2 pass
+    assert int(history.count.numpy()) == 6
+    np.testing.assert_array_equal(np.sort(history.pool.numpy().ravel()), [1, 2, 3, 4, 5, 6])
+    old_returned = 0
+    for step in range(50):
+        new = tf.fill((4, 1, 1, 1), 100.0 + step)
+        pool_before = set(history.pool.numpy().ravel())
+        out = history(new).numpy().ravel()
+        old_returned += int(np.sum(out < 100.0 + step))
+        assert set(out) <= pool_before | {100.0 + step}  # old images come from the pool
+    assert 60 < old_returned < 140  # about half of 200 queries answered from the history
+    assert history.pool.numpy().min() >= 100.0  # the first images were replaced over time
+
+
+def test_history_of_size_zero_is_the_identity():
+    x = images(2, 4)
+    np.testing.assert_array_equal(ImageHistory(0, (4, 4, 3))(x).numpy(), x.numpy())
+
+
+@pytest.mark.parametrize("paired", [True, False])
+def test_translation_batches_pairing_determinism_and_resume(paired):
+    pairs = synthetic_pairs((8, 8, 3), count=16, paired=paired)
+    kw = dict(global_batch_size=4, seed=3, jitter=True)
+    run = list(translation_batches(pairs, **kw).take(5).as_numpy_iterator())
+    again = list(translation_batches(pairs, **kw).take(5).as_numpy_iterator())
+    resumed = list(translation_batches(pairs, start_step=3, **kw).take(2).as_numpy_iterator())
+    for x, y in zip(run, again):
+        np.testing.assert_array_equal(x["a"], y["a"])
+    for x, y in zip(run[3:], resumed):
+        np.testing.assert_array_equal(x["b"], y["b"])
+    is_partner = [np.allclose(batch["b"], -batch["a"]) for batch in run]
+    assert all(is_partner) if paired else not any(is_partner)
+
+
+def test_cyclegan_trains_on_unpaired_batches_of_paired_data():
+    model = tiny_model("cyclegan_emoji")
+    pairs = synthetic_pairs((16, 16, 3), count=16, paired=True)
+    batch = next(iter(model.input_pipeline(pairs, global_batch_size=4, seed=0)))
+    assert not np.allclose(batch["b"].numpy(), -batch["a"].numpy())
+
+
+def test_translate_refuses_bad_input():
+    model = tiny_model("cyclegan_emoji")
+    good = np.zeros((2, 16, 16, 3), np.float32)
+    assert model.translate(good, "b2a").shape == good.shape
+    bad = [
+        (good[0], "a batch"), (np.zeros((2, 8, 8, 3), np.float32), "shape"),
+        (np.zeros((2, 16, 16, 3), np.uint8), "float"), (good + 2.0, r"\[-1, 1\]"),
+        (np.full_like(good, np.nan), "finite"), (good[:0], "empty"),
+    ]
+    for images_in, message in bad:
+        with pytest.raises(ValueError, match=message):
+            model.translate(images_in)
+    with pytest.raises(ValueError, match="a2b or b2a"):
+        model.translate(good, "sideways")
+    pix2pix = tiny_model("pix2pix_emoji")
+    with pytest.raises(ValueError, match="translates a2b"):
+        pix2pix.translate(good, "b2a")
+
+
+def test_translation_metrics_against_numpy():
+    target = RNG.uniform(-1, 1, (3, 16, 16, 3)).astype(np.float32)
+    output = np.clip(target + RNG.normal(0, 0.1, target.shape), -1, 1).astype(np.float32)
+    assert mean_l1(target, output) == pytest.approx(np.mean(np.abs(target - output)))
+    mse = np.mean((target - output) ** 2, axis=(1, 2, 3))
+    assert psnr(target, output) == pytest.approx(np.mean(10 * np.log10(4 / mse)), rel=1e-6)
+    assert ssim(target, target) == pytest.approx(1.0, abs=1e-5)
+    assert ssim(target, output) < ssim(target, np.clip(target + 0.01, -1, 1))
+    black = -np.ones((1, 4, 4, 3), np.float32)
+    black[0, 0] = 1.0  # one white row of 4 pixels
+    assert dark_share(black) == pytest.approx(12 / 16)
