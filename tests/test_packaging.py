@@ -18,6 +18,9 @@ def test_wheel_finds_configs_and_models(tmp_path):
     wheel = next((tmp_path / "dist").glob("ganzoo-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "ganzoo/zoo_configs/cgan_mnist.toml" in names
+    modules = {str(p.relative_to(REPO)) for p in (REPO / "ganzoo").rglob("*.py")}
+    missing = sorted(modules - set(names))
+    assert not missing, f"setup.cfg does not package {missing}"
     shipped = [n for n in names if n.startswith("ganzoo/saved_models/")]
     if (REPO / "saved_models" / "cgan_mnist").is_dir():
         assert any(n.endswith("saved_model.pb") for n in shipped)

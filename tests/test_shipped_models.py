@@ -8,7 +8,7 @@ import pytest
 import tensorflow as tf
 
 import ganzoo
-from ganzoo import paths, zoo
+from ganzoo import config, datasets, paths, zoo
 
 SHIPPED = [name for name in ganzoo.list_models()
            if zoo.available_versions(paths.shipped_models_dir() / name)]
@@ -38,14 +38,24 @@ def test_shipped_model_samples_and_serves_the_same_images(name):
     version_dir, card = newest(name)
     model = ganzoo.load(name)
     assert model.zoo_version == card["version"]
+    signatures = tf.saved_model.load(str(version_dir)).signatures
+    if hasattr(model, "translate"):
+        inputs = datasets.load(config.load_entry(name).dataset, "test").a[:4]
+        for i, direction in enumerate(model.directions):
+            images = model.translate(inputs, direction)
+            np.testing.assert_array_equal(images, model.translate(inputs, direction))
+            serving = signatures["serving_default" if i == 0 else direction]
+            served = serving(images=tf.constant(inputs))["images"].numpy()
+            np.testing.assert_allclose(served, images, atol=1e-5)
+        return
     labels = np.arange(6) % model.num_classes if model.conditional else None
     images = model.sample(6, labels=labels, seed=11)
     np.testing.assert_array_equal(images, model.sample(6, labels=labels, seed=11))
-    serving = tf.saved_model.load(str(version_dir)).signatures["serving_default"]
     inputs = {"z": tf.random.stateless_normal((6, model.hparams.latent_dim), seed=(11, 0))}
     if model.conditional:
         inputs["labels"] = tf.constant(labels, tf.int32)
-    np.testing.assert_allclose(serving(**inputs)["images"].numpy(), images, atol=1e-5)
+    served = signatures["serving_default"](**inputs)["images"].numpy()
+    np.testing.assert_allclose(served, images, atol=1e-5)
 
 
 @pytest.mark.parametrize("name", SHIPPED)
