@@ -138,7 +138,12 @@ def write_model_card(entry_dir: Path) -> Path:
     if checks:
         lines += ["## Checks", "", f"Measured by `{checks.get('command', '?')}`:", ""]
         for key, value in checks.items():
-            if key != "command":
+            if key == "command":
+                continue
+            if isinstance(value, dict):  # one group of numbers, e.g. a translation direction
+                lines.append(f"- {key}:")
+                lines += [f"  - {k}: {v}" for k, v in value.items()]
+            else:
                 lines.append(f"- {key}: {value}")
         lines.append("")
     lines += [
