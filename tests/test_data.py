@@ -42,7 +42,7 @@ def test_resize():
 def test_unknown_dataset_and_split():
     import pytest
 
-    with pytest.raises(KeyError, match="known: celeb_a, grid25, mnist, ring8"):
+    with pytest.raises(KeyError, match="known: celeb_a, emoji, grid25, horse2zebra, mnist, ring8"):
         datasets.load("mnits")
     with pytest.raises(ValueError, match="splits"):
         datasets.load("mnist", "validation", source="embedded")
