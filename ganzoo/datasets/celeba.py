@@ -14,16 +14,10 @@ CROP = 140  # central square of the 218 x 178 aligned faces
 
 
 def load(split: str, source: str) -> ImageData:
-    if source == "embedded":
-        raise ValueError("celeb_a has no embedded copy; use data.source = 'tfds' or 'auto'")
-    try:
-        b = tfds_source.builder("celeb_a")
-    except tfds_source.TfdsUnavailable as err:
-        raise tfds_source.TfdsUnavailable(
-            f"{err}. CelebA must be prepared by you: run `tfds build celeb_a` on a machine "
-            "with network (or copy a prepared tensorflow_datasets/celeb_a folder and set "
-            "TFDS_DATA_DIR)."
-        ) from None
+    b = tfds_source.required_builder(
+        "celeb_a", source,
+        "CelebA must be prepared by you: run `tfds build celeb_a` on a machine with network "
+        "(or copy a prepared tensorflow_datasets/celeb_a folder and set TFDS_DATA_DIR).")
     tfds_split = {"train": "train", "test": "test", "validation": "validation"}[split]
 
     def make():

@@ -18,15 +18,10 @@ _SPLITS = {"train": ("trainA", "trainB"), "test": ("testA", "testB")}
 def load(split: str, source: str) -> ImagePairs:
     if split not in _SPLITS:
         raise ValueError(f"horse2zebra has splits {tuple(_SPLITS)}, not '{split}'")
-    if source == "embedded":
-        raise ValueError("horse2zebra has no embedded copy; use data.source = 'tfds' or 'auto'")
-    try:
-        b = tfds_source.builder("cycle_gan/horse2zebra")
-    except tfds_source.TfdsUnavailable as err:
-        raise tfds_source.TfdsUnavailable(
-            f"{err}. Prepare it on a machine with network: `tfds build cycle_gan/horse2zebra`, "
-            "then copy the tensorflow_datasets folder here and set TFDS_DATA_DIR."
-        ) from None
+    b = tfds_source.required_builder(
+        "cycle_gan/horse2zebra", source,
+        "Prepare it on a machine with network: `tfds build cycle_gan/horse2zebra`, then copy "
+        "the tensorflow_datasets folder here and set TFDS_DATA_DIR.")
     domain_a, domain_b = (_read(b, name) for name in _SPLITS[split])
     return ImagePairs(name="horse2zebra", split=split, source=tfds_source.describe(b),
                       image_shape=(SIZE, SIZE, 3), a=domain_a, b=domain_b, paired=False)

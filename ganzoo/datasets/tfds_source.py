@@ -48,5 +48,15 @@ def builder(name: str):
     return b
 
 
+def required_builder(name: str, source: str, how_to_prepare: str):
+    """The builder of a data set that has no embedded copy, with a how-to in every refusal."""
+    if source == "embedded":
+        raise ValueError(f"{name} has no embedded copy; use data.source = 'tfds' or 'auto'")
+    try:
+        return builder(name)
+    except TfdsUnavailable as err:
+        raise TfdsUnavailable(f"{err}. {how_to_prepare}") from None
+
+
 def describe(b) -> str:
     return f"TFDS {b.info.full_name} ({b.data_dir})"

@@ -166,7 +166,7 @@ class AdversarialModel(TwoPlayerModel):
             real_logits = self.discriminate(real, labels, training=True)
             fake_logits = self.discriminate(fake, labels, training=True)
             loss = self.discriminator_loss(real_logits, fake_logits)
-            loss += self.discriminator_penalty(real, fake, labels)
+            loss += self.discriminator_penalty(real, fake, labels, real_logits)
             scaled_loss = self.replica_share(loss)
         self.descend(self.d_optimizer, tape, scaled_loss, self.discriminator_variables)
         self.after_discriminator_update()
@@ -184,8 +184,8 @@ class AdversarialModel(TwoPlayerModel):
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         self.track(g_loss=loss, g_grad_norm=tf.linalg.global_norm(grads) * replicas)
 
-    def discriminator_penalty(self, real, fake, labels):
-        """Extra discriminator loss term (a gradient penalty, for instance). None by default."""
+    def discriminator_penalty(self, real, fake, labels, real_logits):
+        """Extra discriminator loss term (a gradient penalty, a drift term). None by default."""
         return 0.0
 
     def after_discriminator_update(self):

@@ -15,6 +15,7 @@ domains are drawn independently (`translation_batches` on unpaired data, or
 with `model.unpaired = true` on a paired set such as emoji).
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 import tensorflow as tf
@@ -75,8 +76,6 @@ class CycleGAN(TranslationModel):
 
     def input_pipeline(self, data, *, global_batch_size, seed, start_step=0):
         if self.hparams.unpaired and data.paired:
-            import dataclasses
-
             data = dataclasses.replace(data, paired=False)
         return super().input_pipeline(data, global_batch_size=global_batch_size, seed=seed,
                                       start_step=start_step)

@@ -195,18 +195,19 @@ class ProGAN(AdversarialModel):
         self.level.assign(level)
         self.alpha.assign(alpha)
 
+    def _schedule(self):
+        return tf.convert_to_tensor(self.level), tf.convert_to_tensor(self.alpha)
+
     def _batch_weights(self, batch, weights):
         return tf.tile(weights[None], [batch, 1])
 
     def generate(self, z, labels=None, training=False, generator=None):
-        blend = blend_weights(tf.convert_to_tensor(self.level), tf.convert_to_tensor(self.alpha),
-                              self.hparams.levels)
+        blend = blend_weights(*self._schedule(), self.hparams.levels)
         return (generator or self.generator)(
             {"blend": self._batch_weights(tf.shape(z)[0], blend), "z": z}, training=training)
 
     def score(self, inputs, labels=None, training=False):
-        entry, gate = critic_weights(tf.convert_to_tensor(self.level),
-                                     tf.convert_to_tensor(self.alpha), self.hparams.levels)
+        entry, gate = critic_weights(*self._schedule(), self.hparams.levels)
         batch = tf.shape(inputs)[0]
         return self.discriminator({"entry": self._batch_weights(batch, entry),
                                    "gate": self._batch_weights(batch, gate),
@@ -214,8 +215,7 @@ class ProGAN(AdversarialModel):
 
     def faded_real(self, images):
         """Real images at the current level's resolution, faded like the generator's output."""
-        blend = blend_weights(tf.convert_to_tensor(self.level), tf.convert_to_tensor(self.alpha),
-                              self.hparams.levels)
+        blend = blend_weights(*self._schedule(), self.hparams.levels)
         full = self.image_shape[0]
         out = 0.0
         for level in range(self.hparams.levels):
@@ -237,8 +237,8 @@ class ProGAN(AdversarialModel):
         faded = tf.reshape(self.faded_real(flat), shape)
         return super().train_step({**data, "images": faded})
 
-    def discriminator_penalty(self, real, fake, labels):
-        drift = tf.reduce_mean(tf.square(self.score(self.pack(real), labels, training=True)))
+    def discriminator_penalty(self, real, fake, labels, real_logits):
+        drift = tf.reduce_mean(tf.square(real_logits))
         return (self.hparams.gp_weight * gradient_penalty(self, real, fake, labels)
                 + self.hparams.drift_weight * drift)
 
@@ -247,9 +247,7 @@ class ProGAN(AdversarialModel):
     def serving_signatures(self) -> dict:
         """`serving_default`: z -> images at the level reached in training (a constant)."""
         generator = self.sampling_generator
-        blend = tf.constant(blend_weights(tf.convert_to_tensor(self.level),
-                                          tf.convert_to_tensor(self.alpha),
-                                          self.hparams.levels).numpy())
+        blend = tf.constant(blend_weights(*self._schedule(), self.hparams.levels).numpy())
 
         def serve(z):
             weights = tf.tile(blend[None], [tf.shape(z)[0], 1])

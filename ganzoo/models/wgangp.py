@@ -33,7 +33,7 @@ class WGANGP(SelectableBodyModel):
     def discriminator_norm(self):
         return "layer" if self.hparams.body == "conv" else "none"
 
-    def discriminator_penalty(self, real, fake, labels):
+    def discriminator_penalty(self, real, fake, labels, real_logits):
         return self.hparams.gp_weight * gradient_penalty(self, real, fake, labels)
 
 

@@ -55,7 +55,7 @@ class ImageHistory(keras.layers.Layer):
         random_slots = tf.argsort(tf.random.uniform((self.size,)))[:batch]  # distinct
         swap = tf.logical_and(count >= self.size, tf.random.uniform((batch,)) < 0.5)
         slot = tf.where(filling, position, random_slots)
-        stored = tf.gather(pool, tf.minimum(slot, self.size - 1))
+        stored = tf.gather(pool, slot)
         outputs = tf.where(swap[:, None, None, None], stored, images)
         written = tf.cast(tf.logical_or(filling, swap), pool.dtype)
         # (batch, size) one-hot of the slots written; written slots are distinct
