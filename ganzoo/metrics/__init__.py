@@ -1,7 +1,17 @@
 """Evaluation metrics as pure functions of samples or activations."""
 
-from ganzoo.metrics.modes import mixture_mode_statistics
+from ganzoo.metrics.distances import (
+    classifier_score_from_logits,
+    frechet_classifier_distance_from_activations,
+    kernel_classifier_distance_and_std_from_activations,
+)
+from ganzoo.metrics.modes import class_mode_statistics, mixture_mode_statistics
+from ganzoo.metrics.neighbours import density_coverage, memorization, precision_recall
 from ganzoo.metrics.translation import dark_share, mean_l1, psnr, ssim, translation_report
 
-__all__ = ["dark_share", "mean_l1", "mixture_mode_statistics", "psnr", "ssim",
-           "translation_report"]
+__all__ = [
+    "class_mode_statistics", "classifier_score_from_logits", "dark_share", "density_coverage",
+    "frechet_classifier_distance_from_activations",
+    "kernel_classifier_distance_and_std_from_activations", "mean_l1", "memorization",
+    "mixture_mode_statistics", "precision_recall", "psnr", "ssim", "translation_report",
+]

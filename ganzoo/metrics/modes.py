@@ -23,3 +23,26 @@ def mixture_mode_statistics(samples, means, sigma) -> dict:
         "modes_covered": int(len(covered)),
         "high_quality_share": float(np.mean(high_quality)),
     }
+
+
+def class_mode_statistics(predicted_classes, num_classes) -> dict:
+    """Modes covered and KL(histogram || uniform) for classifier-labelled samples.
+
+    The Stacked MNIST protocol (Srivastava et al. 2017; PacGAN, Table 2): a
+    mode is covered when at least one sample is classified into it, and the
+    KL divergence of the class histogram to the uniform distribution
+    measures how unevenly the modes are drawn (0 for a perfectly even draw,
+    log(num_classes) for a generator stuck in one mode).
+    """
+    predicted = np.asarray(predicted_classes).reshape(-1)
+    if len(predicted) == 0:
+        raise ValueError("no samples")
+    if predicted.min() < 0 or predicted.max() >= num_classes:
+        raise ValueError(f"classes must be in [0, {num_classes})")
+    counts = np.bincount(predicted, minlength=num_classes)
+    share = counts / counts.sum()
+    nonzero = share > 0
+    kl = float(np.sum(share[nonzero] * np.log(share[nonzero] * num_classes)))
+    return {"samples": int(len(predicted)), "modes": int(num_classes),
+            "modes_covered": int(np.count_nonzero(counts)), "kl_to_uniform": kl,
+            "largest_share": float(share.max())}

@@ -14,6 +14,7 @@ import keras
 
 from ganzoo.models.base import AdversarialHyperparameters, AdversarialModel
 from ganzoo.nn import bodies
+from ganzoo.nn.bodies import check_maxout
 from ganzoo.registry import register_family
 
 
@@ -22,7 +23,13 @@ class GANHyperparameters(AdversarialHyperparameters):
     generator_units: tuple[int, ...] = (256, 512, 1024)
     discriminator_units: tuple[int, ...] = (1024, 512, 256)
     discriminator_dropout: float = 0.3
+    discriminator_maxout: int = 0  # > 1: maxout units of that many pieces instead of LeakyReLU
+    generator_norm: Literal["none", "batch"] = "none"  # "batch": batch norm + ReLU layers
     output_activation: Literal["tanh", "linear"] = "tanh"
+
+    def __post_init__(self):
+        super().__post_init__()
+        check_maxout(self.discriminator_maxout)
 
 
 @register_family("gan")
@@ -32,9 +39,11 @@ class GAN(AdversarialModel):
     def build_generator(self, name="generator"):
         z = keras.Input((self.hparams.latent_dim,), name="z")
         return bodies.mlp_generator(z, z, self.image_shape, self.hparams.generator_units,
-                                    output_activation=self.hparams.output_activation, name=name)
+                                    output_activation=self.hparams.output_activation,
+                                    norm=self.hparams.generator_norm, name=name)
 
     def build_discriminator(self, name="discriminator"):
         images = keras.Input(self.discriminator_input_shape, name="images")
         return bodies.mlp_discriminator(images, images, self.hparams.discriminator_units,
-                                        dropout=self.hparams.discriminator_dropout, name=name)
+                                        dropout=self.hparams.discriminator_dropout,
+                                        maxout=self.hparams.discriminator_maxout, name=name)

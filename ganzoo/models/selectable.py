@@ -14,6 +14,7 @@ import keras
 from ganzoo.config import ConfigError
 from ganzoo.models.base import AdversarialHyperparameters, AdversarialModel
 from ganzoo.nn import bodies
+from ganzoo.nn.bodies import check_maxout
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,13 @@ class SelectableHyperparameters(AdversarialHyperparameters):
     kernel_size: int = 4
     generator_units: tuple[int, ...] = (512, 512, 512)  # mlp body
     discriminator_units: tuple[int, ...] = (512, 512, 512)
+    discriminator_maxout: int = 0  # mlp body: > 1 = maxout units of that many pieces
+    generator_norm: Literal["none", "batch"] = "none"  # mlp body: "batch" = batch norm + ReLU
     output_activation: Literal["tanh", "linear"] = "tanh"
+
+    def __post_init__(self):
+        super().__post_init__()
+        check_maxout(self.discriminator_maxout)
 
 
 class SelectableBodyModel(AdversarialModel):
@@ -36,7 +43,8 @@ class SelectableBodyModel(AdversarialModel):
         z = keras.Input((h.latent_dim,), name="z")
         if h.body == "mlp":
             return bodies.mlp_generator(z, z, self.image_shape, h.generator_units,
-                                        output_activation=h.output_activation, name=name)
+                                        output_activation=h.output_activation,
+                                        norm=h.generator_norm, name=name)
         if len(self.image_shape) != 3:
             raise ConfigError(f"model.body 'conv' needs image data, not shape {self.image_shape}")
         return bodies.conv_generator(z, z, self.image_shape, h.generator_filters,
@@ -47,7 +55,8 @@ class SelectableBodyModel(AdversarialModel):
         inputs = keras.Input(self.discriminator_input_shape, name="images")
         if h.body == "mlp":
             return bodies.mlp_discriminator(inputs, inputs, h.discriminator_units,
-                                            norm=self.discriminator_norm, name=name)
+                                            norm=self.discriminator_norm,
+                                            maxout=h.discriminator_maxout, name=name)
         return bodies.conv_discriminator(inputs, inputs, self.image_shape[0],
                                          h.discriminator_filters, kernel_size=h.kernel_size,
                                          norm=self.discriminator_norm, name=name)

@@ -13,17 +13,29 @@ from keras import layers
 from ganzoo.nn import blocks
 
 
-def mlp_generator(inputs, z, data_shape, units, *, output_activation="tanh", name="generator"):
-    x = blocks.mlp(z, units, activation=blocks.leaky_relu, prefix="g")
+def mlp_generator(inputs, z, data_shape, units, *, output_activation="tanh", norm="none",
+                  name="generator"):
+    """LeakyReLU layers; with `norm="batch"`, batch norm + ReLU layers (PacGAN's 2D generator)."""
+    activation = layers.ReLU if norm == "batch" else blocks.leaky_relu
+    x = blocks.mlp(z, units, activation=activation, norm=norm, prefix="g")
     x = layers.Dense(int(np.prod(data_shape)), activation=output_activation, name="pixels")(x)
     return keras.Model(inputs, layers.Reshape(data_shape, name="images")(x), name=name)
 
 
-def mlp_discriminator(inputs, x, units, *, dropout=0.0, norm="none", name="discriminator"):
+def mlp_discriminator(inputs, x, units, *, dropout=0.0, norm="none", maxout=0,
+                      name="discriminator"):
     x = layers.Flatten(name="flatten")(x)
     x = blocks.mlp(x, units, activation=blocks.leaky_relu, dropout=dropout, prefix="d",
-                   spectral=norm == "spectral")
+                   spectral=norm == "spectral", maxout=maxout)
     return keras.Model(inputs, blocks.logit(x, spectral=norm == "spectral"), name=name)
+
+
+def check_maxout(pieces: int) -> None:
+    """Maxout needs at least two pieces; 0 switches it off."""
+    from ganzoo.config import ConfigError
+
+    if pieces == 1 or pieces < 0:
+        raise ConfigError(f"model.discriminator_maxout must be 0 (off) or >= 2, got {pieces}")
 
 
 def conv_generator(inputs, z, image_shape, filters, *, kernel_size=4, name="generator"):

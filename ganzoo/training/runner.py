@@ -58,7 +58,8 @@ def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
     with strategy.scope():
         model = zoo.build_from_config(cfg)
         model.compile(
-            d_optimizer=make_optimizer(train, train.d_learning_rate),
+            d_optimizer=make_optimizer(train, train.d_learning_rate,
+                                       updates_per_step=getattr(cfg.model, "d_steps", 1)),
             g_optimizer=make_optimizer(train, train.g_learning_rate),
             jit_compile=train.jit_compile,
         )
@@ -132,7 +133,13 @@ def preview_function(cfg, data):
     return lambda model: imaging.translation_preview(model, held_out)
 
 
-def make_optimizer(train: config_lib.TrainConfig, learning_rate: float):
+def make_optimizer(train: config_lib.TrainConfig, learning_rate: float, updates_per_step=1):
+    """The configured optimizer. A decaying rate is a function of the optimizer's own
+    iteration count, which checkpoints hold, so a resumed run continues the schedule;
+    the discriminator's optimizer counts `updates_per_step` updates per step."""
+    if train.lr_decay == "linear":
+        learning_rate = keras.optimizers.schedules.PolynomialDecay(
+            learning_rate, decay_steps=train.steps * updates_per_step, end_learning_rate=0.0)
     if train.optimizer == "rmsprop":
         return keras.optimizers.RMSprop(learning_rate)
     return keras.optimizers.Adam(learning_rate, beta_1=train.beta_1, beta_2=train.beta_2)
