@@ -111,6 +111,18 @@ def _environment() -> dict:
     }
 
 
+def _nested_list(values: dict, depth: int = 0) -> list[str]:
+    """Markdown list of a check report; groups (a direction, a metric family) nest."""
+    lines = []
+    for key, value in values.items():
+        if isinstance(value, dict):
+            lines.append(f"{'  ' * depth}- {key}:")
+            lines += _nested_list(value, depth + 1)
+        else:
+            lines.append(f"{'  ' * depth}- {key}: {value}")
+    return lines
+
+
 def write_model_card(entry_dir: Path) -> Path:
     """Render `<entry>/README.md` from the newest version's card.json."""
     versions = available_versions(entry_dir)
@@ -137,14 +149,7 @@ def write_model_card(entry_dir: Path) -> Path:
     checks = card.get("checks") or {}
     if checks:
         lines += ["## Checks", "", f"Measured by `{checks.get('command', '?')}`:", ""]
-        for key, value in checks.items():
-            if key == "command":
-                continue
-            if isinstance(value, dict):  # one group of numbers, e.g. a translation direction
-                lines.append(f"- {key}:")
-                lines += [f"  - {k}: {v}" for k, v in value.items()]
-            else:
-                lines.append(f"- {key}: {value}")
+        lines += _nested_list({k: v for k, v in checks.items() if k != "command"})
         lines.append("")
     lines += [
         "## Files (SHA-256)",

