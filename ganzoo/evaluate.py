@@ -8,7 +8,8 @@
 - Translation entries: every held-out test pair, each direction: L1, PSNR and
   SSIM of the output against the true target, next to the same numbers for
   the untranslated input; the share of near-black pixels (OpenMoji's
-  outlines); for CycleGAN the A -> B -> A reconstruction error.
+  outlines); the share of outputs the zoo's emoji style classifier reads as
+  the target style; for CycleGAN the A -> B -> A reconstruction error.
 - Stacked MNIST entries: modes covered out of 1,000 and KL of the mode
   histogram to uniform on 26,000 samples, as VEEGAN and PacGAN count them.
 - 2D mixture entries: PacGAN's protocol on 2,500 samples (modes covered,
@@ -80,14 +81,32 @@ def translation_checks(model, cfg) -> dict:
 
     pairs = datasets.for_entry(cfg, "test")
     report = {"split": "test", "pairs": len(pairs.a), "data": pairs.source}
+    judge = _style_judge(cfg)
     for direction in model.directions:
         inputs, targets = (pairs.a, pairs.b) if direction == "a2b" else (pairs.b, pairs.a)
         outputs = model.translate(inputs, direction)
         report[direction] = translation_report(inputs, outputs, targets)
+        if judge is not None:
+            from ganzoo.evaluation import style_classifier
+
+            target_style = style_classifier.STYLES[direction == "a2b"]
+            report[direction][f"judged_{target_style}"] = round(
+                style_classifier.style_share(judge, outputs, target_style), 4)
+            report[direction][f"judged_{target_style}_input"] = round(
+                style_classifier.style_share(judge, inputs, target_style), 4)
         if len(model.directions) == 2:
             back = "b2a" if direction == "a2b" else "a2b"
             report[direction]["cycle_l1"] = round(mean_l1(inputs, model.translate(outputs, back)), 4)
     return report
+
+
+def _style_judge(cfg):
+    """The emoji style classifier for emoji entries (at its native size); None otherwise."""
+    if cfg.dataset != "emoji" or cfg.data.image_size not in (0, 64):
+        return None
+    from ganzoo.evaluation import style_classifier
+
+    return style_classifier.load()
 
 
 def checks_for(model, cfg, samples=None, seed=0) -> dict:

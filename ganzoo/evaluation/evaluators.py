@@ -1,0 +1,35 @@
+"""Where the zoo's own judge networks live, and how they are saved and loaded.
+
+A judge (the MNIST classifier, the emoji style classifier) is a small Keras
+model trained by a repository command on embedded data, shipped under
+`saved_models/_evaluators/<name>.keras` with a JSON report of its held-out
+accuracy beside it, and loaded in safe mode.
+"""
+
+import json
+from pathlib import Path
+
+import keras
+
+from ganzoo import paths
+
+FOLDER = "_evaluators"
+
+
+def default_path(name: str) -> Path:
+    return paths.shipped_models_dir() / FOLDER / f"{name}.keras"
+
+
+def save(model: keras.Model, report: dict, name: str, out_path: Path | None = None) -> Path:
+    out_path = Path(out_path or default_path(name))
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    model.save(out_path)
+    out_path.with_suffix(".json").write_text(json.dumps(report, indent=2))
+    return out_path
+
+
+def load(name: str, command: str, path: Path | None = None) -> keras.Model:
+    path = Path(path or default_path(name))
+    if not path.is_file():
+        raise FileNotFoundError(f"no {name} at {path}; train it with:\n    {command}")
+    return keras.saving.load_model(path, safe_mode=True)
