@@ -13,7 +13,6 @@ overwritten: each export takes the next free number.
 """
 
 import datetime
-import hashlib
 import json
 import os
 import platform
@@ -25,7 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganzoo import imaging
+from ganzoo import imaging, integrity
 from ganzoo.zoo import KERAS_FILE, available_versions
 
 SAMPLE_SEED = 0
@@ -60,7 +59,7 @@ def export(model, cfg, models_dir: Path, card: dict, picture: np.ndarray | None 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     version_dir = entry_dir / str(version)
-    card = dict(card, version=version, files=_checksums(version_dir), **_environment())
+    card = dict(card, version=version, files=integrity.checksums(version_dir), **_environment())
     (version_dir / KERAS_FILE.parent / "card.json").write_text(json.dumps(card, indent=2))
     write_model_card(entry_dir)
     return version_dir
@@ -92,14 +91,6 @@ def _sample_grid(model) -> np.ndarray:
         raise ValueError(f"{type(model).__name__} draws no samples: pass export(..., picture=...)")
     labels = np.arange(100) % model.num_classes if model.conditional else None
     return imaging.preview(imaging.preview_samples(model, 100, SAMPLE_SEED, labels), columns=10)
-
-
-def _checksums(version_dir: Path) -> dict:
-    sums = {}
-    for path in sorted(version_dir.rglob("*")):
-        if path.is_file() and path.name != "card.json":
-            sums[str(path.relative_to(version_dir))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return sums
 
 
 def _environment() -> dict:

@@ -2,13 +2,14 @@
 
 import os
 import re
+import warnings
 from pathlib import Path
 
 import keras
 
 import ganzoo.models  # noqa: F401  (registers the families, which .keras files name)
 from ganzoo import config as config_lib
-from ganzoo import datasets, paths
+from ganzoo import datasets, integrity, paths
 from ganzoo.registry import get_family
 
 KERAS_FILE = Path("ganzoo") / "model.keras"  # inside a version folder
@@ -44,11 +45,25 @@ def load(name: str, version: int | None = None, models_dir: str | os.PathLike | 
     """The trained model of zoo entry `name` (newest version unless `version`).
 
     Looks in `models_dir` (or $GANZOO_MODELS_DIR), then in the shipped zoo.
+    Before anything is deserialized, every file of the version is checked
+    against the SHA-256 sums its card recorded at export, and nothing may
+    point outside the entry's folder; the `.keras` file is then read in
+    Keras' safe mode, which refuses Lambda layers and foreign classes.
     """
     if name not in list_models():
         raise KeyError(f"unknown zoo entry '{name}'; known entries: {', '.join(list_models())}")
     entry_dir, chosen = locate(name, version, models_dir)
-    model = keras.saving.load_model(entry_dir / str(chosen) / KERAS_FILE, safe_mode=True)
+    version_dir = entry_dir / str(chosen)
+    integrity.verify_version(version_dir)
+    path = version_dir / KERAS_FILE
+    try:
+        with warnings.catch_warnings():
+            # Keras only warns when a saved layer has no weights in the file and keeps its
+            # random initial ones; for a zoo model that is corruption, not a warning.
+            warnings.filterwarnings("error", message=".*(freshly-initialized|Skipping).*")
+            model = keras.saving.load_model(path, safe_mode=True)
+    except Exception as err:  # Keras raises many types; the user needs the file and the cause
+        raise integrity.CorruptModelError(f"{path} could not be loaded: {err}") from err
     model.zoo_version = chosen
     return model
 

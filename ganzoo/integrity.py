@@ -1,0 +1,59 @@
+"""Checks that a model folder is what its export wrote, before anything in it is read.
+
+`export` records the SHA-256 of every file of a version in its card
+(`ganzoo/card.json`). `verify_version` recomputes them, so a truncated
+download, a flipped byte or a swapped weights file is refused with the name of
+the file, instead of loading as silently wrong (or random) weights. Every
+file must also resolve inside the version folder: a symlink pointing
+elsewhere is refused, whatever it points at.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+CARD = Path("ganzoo") / "card.json"
+
+
+class CorruptModelError(ValueError):
+    """A model folder whose files do not match their recorded checksums, or cannot be read."""
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def checksums(version_dir: Path) -> dict[str, str]:
+    """SHA-256 of every file under `version_dir` except the card itself."""
+    return {str(path.relative_to(version_dir)): sha256(path)
+            for path in sorted(Path(version_dir).rglob("*"))
+            if path.is_file() and path.relative_to(version_dir) != CARD}
+
+
+def verify_version(version_dir: Path) -> None:
+    version_dir = Path(version_dir)
+    for path in [version_dir, *version_dir.rglob("*")]:
+        if path.is_symlink():
+            raise CorruptModelError(f"{path} is a symbolic link; model folders may not hold "
+                                    f"links (they could point anywhere)")
+    card_path = version_dir / CARD
+    try:
+        recorded = json.loads(card_path.read_text())["files"]
+    except (OSError, ValueError, KeyError) as err:
+        raise CorruptModelError(f"{card_path}: no readable checksum list ({err}); "
+                                f"refusing to load unverified weights") from None
+    actual = checksums(version_dir)
+    for name, digest in recorded.items():
+        if name not in actual:
+            raise CorruptModelError(f"{version_dir / name} is missing (listed in {card_path})")
+        if actual[name] != digest:
+            raise CorruptModelError(f"{version_dir / name} does not match its recorded SHA-256 "
+                                    f"(truncated, corrupted or replaced)")
+    extra = sorted(set(actual) - set(recorded))
+    if extra:
+        raise CorruptModelError(f"{version_dir / extra[0]} is not one of the files the export "
+                                f"recorded in {card_path}")
