@@ -39,7 +39,7 @@ def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
     from ganzoo import config
-    from ganzoo.training import runner
+    from ganzoo.training import lock, runner
 
     try:
         overrides = overrides_from_flags()
@@ -55,7 +55,7 @@ def main(argv):
     try:
         result = runner.run(cfg, workdir=workdir, models_dir=FLAGS.models_dir,
                             export_model=FLAGS.export, command=runner.command_line())
-    except (runner.TrainingFailed, ValueError) as err:
+    except (runner.TrainingFailed, runner.WorkdirUnusable, lock.WorkdirBusy, ValueError) as err:
         logging.error("%s", err)
         return 1
     if result.version_dir:

@@ -13,6 +13,7 @@ Work directory:
 
 import json
 import shlex
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,12 @@ from absl import logging
 from ganzoo import config as config_lib
 from ganzoo import datasets, export, imaging, paths, zoo
 from ganzoo.training import callbacks as cb
+from ganzoo.training import lock
 from ganzoo.training.distribute import default_strategy
+
+
+class WorkdirUnusable(RuntimeError):
+    """The work directory cannot hold checkpoints (unwritable, or the disk is nearly full)."""
 
 
 class TrainingFailed(RuntimeError):
@@ -52,6 +58,14 @@ def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
             f"{strategy.num_replicas_in_sync} replica batch(es) that are multiples of "
             f"model.pack ({pack})"
         )
+    _check_writable(workdir)
+    with lock.exclusive(workdir):
+        return _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
+                                 command)
+
+
+def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose, command):
+    train = cfg.train
     _claim_workdir(workdir, cfg)
     data = datasets.for_entry(cfg)
     keras.utils.set_random_seed(train.seed)
@@ -145,9 +159,26 @@ def make_optimizer(train: config_lib.TrainConfig, learning_rate: float, updates_
     return keras.optimizers.Adam(learning_rate, beta_1=train.beta_1, beta_2=train.beta_2)
 
 
+MIN_FREE_BYTES = 200 * 2**20  # checkpoints of the largest zoo entries are tens of MB
+
+
+def _check_writable(workdir: Path) -> None:
+    """Fail before any training when checkpoints could not be written."""
+    try:
+        workdir.mkdir(parents=True, exist_ok=True)
+        probe = workdir / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as err:
+        raise WorkdirUnusable(f"cannot write to work directory {workdir}: {err.strerror or err}") from None
+    free = shutil.disk_usage(workdir).free
+    if free < MIN_FREE_BYTES:
+        raise WorkdirUnusable(f"only {free / 2**20:.0f} MB free under {workdir}; checkpoints "
+                              f"need at least {MIN_FREE_BYTES / 2**20:.0f} MB")
+
+
 def _claim_workdir(workdir: Path, cfg: config_lib.EntryConfig) -> None:
-    """Create the work directory, or check that it belongs to this same experiment."""
-    workdir.mkdir(parents=True, exist_ok=True)
+    """Check that the work directory belongs to this same experiment, or claim it."""
     saved_path = workdir / "config.json"
     if saved_path.exists():
         saved = json.loads(saved_path.read_text())
