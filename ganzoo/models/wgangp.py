@@ -42,11 +42,30 @@ def gradient_penalty(model, real, fake, labels):
 
     The interpolation weights are stateless, keyed on both optimizers' step
     counters, so a run resumed from a checkpoint draws exactly what the
-    uninterrupted run would have drawn (a stateful draw restarts its sequence).
+    uninterrupted run would have drawn (a stateful draw restarts its sequence),
+    and drawn for the global batch, so N replicas draw what one device draws.
     """
-    alpha_shape = tf.concat([tf.shape(real)[:1], tf.ones_like(tf.shape(real)[1:])], axis=0)
     key = tf.stack([tf.convert_to_tensor(model.g_optimizer.iterations),
                     tf.convert_to_tensor(model.d_optimizer.iterations)])
-    alpha = tf.random.stateless_uniform(alpha_shape, seed=tf.cast(key, tf.int64))
+    alpha = replica_slice_of_global_draw(tf.shape(real), tf.cast(key, tf.int64))
     return losses.wasserstein_gradient_penalty(
         real, fake, lambda x: model.score(model.pack(x), labels, training=True), alpha)
+
+
+def replica_slice_of_global_draw(local_shape, key):
+    """Uniform alphas (one per example) for this replica's share of the global batch.
+
+    Every replica draws the same global vector from the same key and keeps its
+    own consecutive slice, which is how `tf.distribute` split the batch; one
+    device keeps all of it. A per-replica draw of the local size would repeat
+    one set of alphas on every replica instead.
+    """
+    context = tf.distribute.get_replica_context()
+    replicas = context.num_replicas_in_sync if context else 1
+    replica = tf.cast(context.replica_id_in_sync_group if context else 0, tf.int32)
+    local = local_shape[0]
+    ones = tf.ones_like(local_shape[1:])
+    alphas = tf.random.stateless_uniform(
+        tf.concat([[local * replicas], ones], axis=0), seed=key)
+    return tf.slice(alphas, tf.concat([[replica * local], tf.zeros_like(ones)], axis=0),
+                    tf.concat([[local], ones], axis=0))

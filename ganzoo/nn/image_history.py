@@ -32,6 +32,9 @@ class ImageHistory(keras.layers.Layer):
         self.count = self.add_weight(shape=(), initializer="zeros", dtype="int32",
                                      trainable=False, aggregation="only_first_replica",
                                      name="count")
+        # Its weights exist now; unbuilt, it would make Keras trace the whole CycleGAN on
+        # the training batches before a distributed `fit`.
+        self.built = True
 
     def call(self, images):
         """Images for the discriminator: a mix of `images` and earlier ones, same shape.

@@ -76,16 +76,30 @@ class PixelNorm(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package="ganzoo")
 class MinibatchStddev(keras.layers.Layer):
-    """Appends one feature map: the batch standard deviation, averaged over features and pixels.
+    """Appends one feature map: the standard deviation over a group of samples, averaged
+    over features and pixels.
 
-    Computed over each replica's batch (as the paper's code does per GPU).
+    Groups are `group_size` consecutive samples (4 in Karras et al.'s code), so
+    the statistic does not depend on how `tf.distribute` splits the batch as
+    long as each replica's batch is a multiple of the group size.
     """
 
+    def __init__(self, group_size=4, **kwargs):
+        super().__init__(**kwargs)
+        self.group_size = int(group_size)
+
     def call(self, x):
-        std = ops.sqrt(ops.var(x, axis=0) + 1e-8)  # (H, W, C)
         shape = ops.shape(x)
-        feature = ops.ones((shape[0], shape[1], shape[2], 1), dtype=x.dtype) * ops.mean(std)
+        group = min(self.group_size, x.shape[0]) if x.shape[0] else self.group_size
+        grouped = ops.reshape(x, (-1, group, shape[1], shape[2], shape[3]))  # (M, G, H, W, C)
+        std = ops.sqrt(ops.var(grouped, axis=1) + 1e-8)  # (M, H, W, C)
+        per_group = ops.mean(std, axis=(1, 2, 3))  # (M,)
+        per_sample = ops.reshape(ops.repeat(per_group, group), (-1, 1, 1, 1))
+        feature = ops.ones((shape[0], shape[1], shape[2], 1), dtype=x.dtype) * per_sample
         return ops.concatenate([x, feature], axis=-1)
+
+    def get_config(self):
+        return {**super().get_config(), "group_size": self.group_size}
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
