@@ -237,20 +237,10 @@ class AdversarialModel(TwoPlayerModel):
         return [self.sampling_generator]
 
     def serving_signatures(self) -> dict:
-        """`serving_default` for the sampling generator, with named inputs and outputs."""
-        generator = self.sampling_generator
-        z_spec = tf.TensorSpec((None, self.hparams.latent_dim), tf.float32, name="z")
-        if self.conditional:
-            def serve(labels, z):
-                return {"images": generator({"labels": labels, "z": z}, training=False)}
+        """Named, typed SavedModel signatures (see ganzoo.serving)."""
+        from ganzoo import serving
 
-            signature = [tf.TensorSpec((None,), tf.int32, name="labels"), z_spec]
-        else:
-            def serve(z):
-                return {"images": generator(z, training=False)}
-
-            signature = [z_spec]
-        return {"serving_default": (serve, signature)}
+        return serving.noise_signatures(self)
 
     def _labels_for(self, n, labels, seed):
         if not self.conditional:

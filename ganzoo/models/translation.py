@@ -128,14 +128,10 @@ class TranslationModel(TwoPlayerModel):
         return np.concatenate([np.asarray(o, np.float32) for o in out])
 
     def serving_signatures(self) -> dict:
-        """`serving_default`: images -> images in the first direction; one signature per
-        further direction (CycleGAN's `b2a`)."""
-        spec = tf.TensorSpec((None, *self.image_shape), tf.float32, name="images")
-        signatures = {}
-        for i, direction in enumerate(self.directions):
-            serve = _serving_function(self.generator_for(direction))
-            signatures["serving_default" if i == 0 else direction] = (serve, [spec])
-        return signatures
+        """images -> images per direction, plus PNG variants (see ganzoo.serving)."""
+        from ganzoo import serving
+
+        return serving.translation_signatures(self)
 
     def exported_generators(self) -> list:
         # A method, not a property: Keras' saver walks properties, and a property
@@ -145,10 +141,3 @@ class TranslationModel(TwoPlayerModel):
     def get_config(self):
         return {"name": self.name, "hparams": dataclasses.asdict(self.hparams),
                 "image_shape": list(self.image_shape), "num_classes": None}
-
-
-def _serving_function(generator):
-    def serve(images):
-        return {"images": generator(images, training=False)}
-
-    return serve

@@ -1,0 +1,160 @@
+"""What a serving client sees: typed signatures, seeds reproducible outside ganzoo, PNG in
+and out, TFLite, saved_model_cli, and a clear error for every bad request."""
+
+import io
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+from ganzoo import config, export, serving, zoo
+from tests.conftest import tiny_entry_overrides
+
+CARD = {"name": "x", "family": "x", "data_source": "test", "num_examples": 1, "steps": 0,
+        "batch_size": 8, "replicas": 1, "wall_time_s": 0.0, "command": "pytest"}
+
+
+def _export(name, root, **extra):
+    cfg = config.load_entry(name, {**tiny_entry_overrides(name), **extra})
+    model = zoo.build_from_config(cfg)
+    picture = np.zeros((4, 4, 3), np.uint8) if cfg.dataset == "emoji" else None
+    return model, export.export(model, cfg, root, dict(CARD, name=name), picture=picture)
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory):
+    root = tmp_path_factory.mktemp("serving")
+    return {name: _export(name, root) for name in ("dcgan_mnist", "cgan_mnist", "pix2pix_emoji")}
+
+
+def _signatures(exports, name):
+    model, version_dir = exports[name]
+    return model, tf.saved_model.load(str(version_dir)).signatures
+
+
+def test_generate_reproduces_sample_in_a_process_without_ganzoo(exports, tmp_path):
+    for name in ("dcgan_mnist", "cgan_mnist"):
+        model, version_dir = exports[name]
+        labels = np.array([3, 1, 4, 1, 5], np.int32) if model.conditional else None
+        np.save(tmp_path / f"{name}.npy", model.sample(5, labels=labels, seed=123))
+        script = textwrap.dedent(f"""
+            import sys, numpy as np, tensorflow as tf
+            served = tf.saved_model.load({str(version_dir)!r}).signatures["generate"]
+            kwargs = dict(seed=tf.constant(123, tf.int64), count=tf.constant(5))
+            if {model.conditional}:
+                kwargs["labels"] = tf.constant([3, 1, 4, 1, 5], tf.int32)
+            out = served(**kwargs)["images"].numpy()
+            assert "ganzoo" not in sys.modules
+            np.testing.assert_allclose(out, np.load({str(tmp_path / f"{name}.npy")!r}), atol=1e-5)
+            print("same images")
+        """)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                cwd=tmp_path, env=env, timeout=300)
+        assert "same images" in result.stdout, result.stderr[-2000:]
+
+
+def test_signatures_are_named_typed_and_png_bytes_decode_to_the_images(exports):
+    model, signatures = _signatures(exports, "dcgan_mnist")
+    assert set(signatures) == {"serving_default", "generate"}
+    generate = signatures["generate"]
+    assert set(generate.structured_input_signature[1]) == {"seed", "count"}
+    out = generate(seed=tf.constant(7, tf.int64), count=tf.constant(3))
+    assert set(out) == {"images", "png_bytes"}
+    for image, png in zip(out["images"].numpy(), out["png_bytes"].numpy()):
+        decoded = np.asarray(Image.open(io.BytesIO(png)), np.float32)
+        expected = np.round((image[..., 0] + 1.0) * 127.5)
+        np.testing.assert_array_equal(decoded, expected)
+
+
+def test_a_signature_call_changes_no_variable(exports):
+    model, version_dir = exports["dcgan_mnist"]
+    loaded = tf.saved_model.load(str(version_dir))
+    before = [v.numpy().copy() for v in loaded.variables]
+    first = loaded.signatures["generate"](seed=tf.constant(1, tf.int64), count=tf.constant(4))
+    again = loaded.signatures["generate"](seed=tf.constant(1, tf.int64), count=tf.constant(4))
+    np.testing.assert_array_equal(first["images"], again["images"])
+    assert all(np.array_equal(a, b.numpy()) for a, b in zip(before, loaded.variables))
+
+
+def _refused(call, match):
+    with pytest.raises((tf.errors.InvalidArgumentError, ValueError, TypeError), match=match):
+        call()
+
+
+def test_bad_noise_requests_get_clear_errors_and_the_model_keeps_answering(exports):
+    model, signatures = _signatures(exports, "cgan_mnist")
+    serve, generate = signatures["serving_default"], signatures["generate"]
+    latent = model.hparams.latent_dim
+    z = tf.random.stateless_normal((2, latent), seed=(1, 0))
+    good = serve(labels=tf.constant([1, 2]), z=z)["images"].numpy()
+    nan_z = tf.tensor_scatter_nd_update(z, [[0, 0]], [float("nan")])
+    _refused(lambda: serve(labels=tf.constant([1, 2]), z=nan_z), "finite")
+    _refused(lambda: serve(labels=tf.constant([1, 10]), z=z), "labels must be < 10")
+    _refused(lambda: serve(labels=tf.constant([-1, 2]), z=z), "labels must be >= 0")
+    _refused(lambda: serve(labels=tf.constant([1, 2]), z=tf.zeros((2, latent + 1))), "")
+    _refused(lambda: serve(labels=tf.constant([1, 2]), z=tf.zeros((2, latent), tf.float64)), "")
+    _refused(lambda: serve(labels=tf.constant([1, 2]), z=tf.zeros((latent,))), "")
+    seed = tf.constant(0, tf.int64)
+    for count in (0, -3, serving.MAX_COUNT + 1):
+        _refused(lambda: generate(seed=seed, count=tf.constant(count), labels=tf.zeros(
+            (max(count, 0),), tf.int32)), "count must be")
+    _refused(lambda: generate(seed=seed, count=tf.constant(3), labels=tf.constant([1, 2])),
+             "labels must hold count entries")
+    np.testing.assert_array_equal(serve(labels=tf.constant([1, 2]), z=z)["images"], good)
+
+
+def _png(array):
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_translation_accepts_png_bytes_and_refuses_bad_ones(exports):
+    model, signatures = _signatures(exports, "pix2pix_emoji")
+    assert {"serving_default", "a2b_png"} <= set(signatures)
+    pixels = np.random.default_rng(0).integers(0, 256, (2, *model.image_shape), np.uint8)
+    out = signatures["a2b_png"](png=tf.constant([_png(p) for p in pixels]))
+    expected = model.translate(pixels.astype(np.float32) / 127.5 - 1.0)
+    np.testing.assert_allclose(out["images"].numpy(), expected, atol=1e-5)
+    assert out["png_bytes"].shape == (2,)
+    _refused(lambda: signatures["a2b_png"](png=tf.constant([b"GIF89a not a png"])), "PNG")
+    small = _png(np.zeros((8, 8, 3), np.uint8))
+    _refused(lambda: signatures["a2b_png"](png=tf.constant([small])), "must be 64x64")
+    _refused(lambda: signatures["serving_default"](images=tf.fill((1, *model.image_shape), 2.0)),
+             r"\[-1, 1\]")
+    again = signatures["a2b_png"](png=tf.constant([_png(p) for p in pixels]))["images"]
+    np.testing.assert_allclose(again.numpy(), expected, atol=1e-5)
+
+
+def test_tflite_conversion_matches_the_savedmodel(exports):
+    model, version_dir = exports["dcgan_mnist"]
+    converter = tf.lite.TFLiteConverter.from_saved_model(str(version_dir),
+                                                         signature_keys=["serving_default"])
+    interpreter = tf.lite.Interpreter(model_content=converter.convert())
+    runner = interpreter.get_signature_runner("serving_default")
+    z = tf.random.stateless_normal((1, model.hparams.latent_dim), seed=(5, 0)).numpy()
+    lite = runner(z=z)["images"]
+    np.testing.assert_allclose(lite, model.sampling_generator(z, training=False), atol=1e-4)
+
+
+def test_saved_model_cli_shows_and_runs_the_signatures(exports, tmp_path):
+    model, version_dir = exports["dcgan_mnist"]
+    cli = [sys.executable, "-m", "tensorflow.python.tools.saved_model_cli"]
+    shown = subprocess.run([*cli, "show", "--dir", str(version_dir), "--all"],
+                           capture_output=True, text=True, timeout=300)
+    assert "signature_def['generate']" in shown.stdout and "png_bytes" in shown.stdout
+    z = np.zeros((1, model.hparams.latent_dim), np.float32)
+    np.save(tmp_path / "z.npy", z)
+    ran = subprocess.run([*cli, "run", "--dir", str(version_dir), "--tag_set", "serve",
+                          "--signature_def", "serving_default", "--inputs",
+                          f"z={tmp_path / 'z.npy'}", "--outdir", str(tmp_path / "out")],
+                         capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    np.testing.assert_allclose(np.load(tmp_path / "out" / "images.npy"),
+                               model.sampling_generator(z, training=False), atol=1e-5)
