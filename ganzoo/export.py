@@ -24,7 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganzoo import imaging, integrity
+from ganzoo import imaging, integrity, serving
 from ganzoo.zoo import KERAS_FILE, available_versions
 
 SAMPLE_SEED = 0
@@ -55,13 +55,18 @@ def export(model, cfg, models_dir: Path, card: dict, picture: np.ndarray | None 
         (extras / "config.json").write_text(cfg.to_json())
         imaging.save_png(_sample_grid(model) if picture is None else picture,
                          extras / "samples.png")
+        serving.write_warmup_requests(model, staging, cfg.name)
+        # The card (with every file's checksum) is complete before the version appears;
+        # only its version number is filled in after the rename claims one.
+        card = dict(card, version=None, files=integrity.checksums(staging), **_environment())
+        (extras / "card.json").write_text(json.dumps(card, indent=2))
         version = _claim_version(entry_dir, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     version_dir = entry_dir / str(version)
-    card = dict(card, version=version, files=integrity.checksums(version_dir), **_environment())
-    (version_dir / KERAS_FILE.parent / "card.json").write_text(json.dumps(card, indent=2))
+    (version_dir / integrity.CARD).write_text(json.dumps(dict(card, version=version), indent=2))
     write_model_card(entry_dir)
+    serving.write_model_server_config(models_dir)
     return version_dir
 
 
@@ -151,3 +156,44 @@ def write_model_card(entry_dir: Path) -> Path:
     out = entry_dir / "README.md"
     out.write_text("\n".join(lines))
     return out
+
+
+def reexport(name: str, version: int | None = None, models_dir=None) -> Path:
+    """Export an already trained version again, as the next version, with this release's
+    signatures and serving files; the trained weights, config and provenance are carried
+    over, and the old version is left as it was."""
+    from ganzoo import config as config_lib
+    from ganzoo import paths, zoo
+
+    model = zoo.load(name, version=version, models_dir=models_dir)
+    entry_dir, chosen = zoo.locate(name, model.zoo_version, models_dir)
+    source = entry_dir / str(chosen)
+    raw = json.loads((source / "ganzoo" / "config.json").read_text())
+    cfg = config_lib.from_dict(name, {k: v for k, v in raw.items() if k != "name"},
+                               where=str(source / "ganzoo" / "config.json"))
+    old_card = json.loads((source / integrity.CARD).read_text())
+    card = {k: v for k, v in old_card.items()
+            if k not in ("version", "files", "exported_at", "tensorflow", "keras", "machine")}
+    card["exported_from_version"] = chosen
+    picture = imaging.load_png(source / "ganzoo" / "samples.png")
+    return export(model, cfg, paths.models_dir(models_dir) if models_dir else entry_dir.parent,
+                  card, picture=picture)
+
+
+def main(argv):
+    from absl import flags
+
+    del argv
+    version_dir = reexport(flags.FLAGS.name, flags.FLAGS.version, flags.FLAGS.models_dir)
+    print(f"exported {flags.FLAGS.name} as {version_dir}")
+
+
+if __name__ == "__main__":
+    from absl import app, flags
+
+    flags.DEFINE_string("name", None, "Zoo entry to export again.")
+    flags.DEFINE_integer("version", None, "Trained version to export (default: newest).")
+    flags.DEFINE_string("models_dir", None, "Models directory (default: $GANZOO_MODELS_DIR or "
+                        "saved_models/).")
+    flags.mark_flag_as_required("name")
+    app.run(main)

@@ -40,6 +40,11 @@ def save_png(picture: np.ndarray, path) -> None:
     Image.fromarray(picture.squeeze(-1) if picture.shape[-1] == 1 else picture).save(path)
 
 
+def load_png(path) -> np.ndarray:
+    """A PNG file as a uint8 array (H, W) or (H, W, C), as save_png wrote it."""
+    return np.asarray(Image.open(path))
+
+
 def png_bytes(picture: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(picture.squeeze(-1) if picture.shape[-1] == 1 else picture).save(buffer, "PNG")

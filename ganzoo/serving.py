@@ -20,6 +20,9 @@ names the problem, and changes nothing: generators run in inference mode and
 no signature touches a random-generator state.
 """
 
+from pathlib import Path
+
+import numpy as np
 import tensorflow as tf
 
 MAX_COUNT = 1024  # images per `generate` request; larger requests are refused, not queued
@@ -147,3 +150,88 @@ def _translation_functions(generator, image_shape):
         return {"images": translated, "png_bytes": _to_png(translated)}
 
     return serve, serve_png
+
+
+# ----- what TF Serving reads besides the SavedModel -------------------------------
+
+WARMUP_FILE = "assets.extra/tf_serving_warmup_requests"
+
+
+def example_inputs(model) -> dict:
+    """{signature: {input: numpy array}}: one small, valid request per signature.
+
+    The warm-up records and the README's request examples are made from these,
+    so what the documentation shows is what the tests run.
+    """
+    if hasattr(model, "translate"):
+        image = np.zeros((1, *model.image_shape), np.float32)
+        first = model.directions[0]
+        examples = {"serving_default": {"images": image}}
+        for direction in model.directions[1:]:
+            examples[direction] = {"images": image}
+        examples[f"{first}_png"] = {"png": np.array([_white_png(model.image_shape)], object)}
+        return examples
+    z = np.zeros((1, model.hparams.latent_dim), np.float32)
+    if model.conditional:
+        return {"serving_default": {"labels": np.array([3], np.int32), "z": z},
+                "generate": {"seed": np.array(7, np.int64), "count": np.array(2, np.int32),
+                             "labels": np.array([3, 5], np.int32)}}
+    return {"serving_default": {"z": z},
+            "generate": {"seed": np.array(7, np.int64), "count": np.array(2, np.int32)}}
+
+
+def _white_png(image_shape) -> bytes:
+    pixels = np.full(image_shape, 255, np.uint8)
+    return tf.io.encode_png(pixels).numpy()
+
+
+def write_warmup_requests(model, version_dir, model_name: str) -> Path:
+    """`assets.extra/tf_serving_warmup_requests`: a PredictionLog TFRecord that TF Serving
+    replays before it answers, so the first client does not pay for graph warm-up."""
+    from tensorflow_serving.apis import predict_pb2, prediction_log_pb2
+
+    path = Path(version_dir) / WARMUP_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tf.io.TFRecordWriter(str(path)) as writer:
+        for signature, inputs in example_inputs(model).items():
+            request = predict_pb2.PredictRequest()
+            request.model_spec.name = model_name
+            request.model_spec.signature_name = signature
+            for key, value in inputs.items():
+                request.inputs[key].CopyFrom(tf.make_tensor_proto(value))
+            log = prediction_log_pb2.PredictionLog(
+                predict_log=prediction_log_pb2.PredictLog(request=request))
+            writer.write(log.SerializeToString())
+    return path
+
+
+def read_warmup_requests(version_dir) -> list:
+    """The PredictRequests of a version's warm-up file (for tests and inspection)."""
+    from tensorflow_serving.apis import prediction_log_pb2
+
+    requests = []
+    for record in tf.data.TFRecordDataset(str(Path(version_dir) / WARMUP_FILE)):
+        log = prediction_log_pb2.PredictionLog.FromString(record.numpy())
+        requests.append(log.predict_log.request)
+    return requests
+
+
+def model_server_config(models_dir, base_path="/models") -> str:
+    """A ModelServerConfig text proto naming every entry with a version under `models_dir`,
+    for `tensorflow_model_server --model_config_file`; paths as the server sees them
+    (`base_path`, where the README's `docker run` mounts `saved_models/`)."""
+    from ganzoo.zoo import available_versions
+
+    entries = sorted(p.name for p in Path(models_dir).iterdir()
+                     if p.is_dir() and not p.name.startswith((".", "_"))
+                     and available_versions(p))
+    blocks = "".join(
+        f'  config {{\n    name: "{name}"\n    base_path: "{base_path}/{name}"\n'
+        f'    model_platform: "tensorflow"\n  }}\n' for name in entries)
+    return f"model_config_list {{\n{blocks}}}\n"
+
+
+def write_model_server_config(models_dir) -> Path:
+    path = Path(models_dir) / "models.config"
+    path.write_text(model_server_config(models_dir))
+    return path

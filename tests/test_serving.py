@@ -158,3 +158,58 @@ def test_saved_model_cli_shows_and_runs_the_signatures(exports, tmp_path):
     assert ran.returncode == 0, ran.stderr[-2000:]
     np.testing.assert_allclose(np.load(tmp_path / "out" / "images.npy"),
                                model.sampling_generator(z, training=False), atol=1e-5)
+
+
+def test_warmup_requests_parse_with_the_serving_protos_and_run_through_the_signatures(exports):
+    for name in ("cgan_mnist", "pix2pix_emoji"):
+        model, version_dir = exports[name]
+        requests = serving.read_warmup_requests(version_dir)
+        assert {r.model_spec.signature_name for r in requests} == set(serving.example_inputs(model))
+        signatures = tf.saved_model.load(str(version_dir)).signatures
+        for request in requests:
+            assert request.model_spec.name == name
+            inputs = {k: tf.make_ndarray(v) for k, v in request.inputs.items()}
+            out = signatures[request.model_spec.signature_name](**{k: tf.constant(v) for k, v in
+                                                       inputs.items()})
+            assert np.all(np.isfinite(out["images"].numpy()))
+
+
+def test_models_config_is_a_model_server_config_listing_every_served_entry(exports):
+    from google.protobuf import text_format
+    from tensorflow_serving.config import model_server_config_pb2
+
+    _, version_dir = exports["dcgan_mnist"]
+    root = version_dir.parent.parent
+    parsed = text_format.Parse((root / "models.config").read_text(),
+                               model_server_config_pb2.ModelServerConfig())
+    configs = {c.name: c for c in parsed.model_config_list.config}
+    assert set(configs) == {"dcgan_mnist", "cgan_mnist", "pix2pix_emoji"}
+    assert configs["cgan_mnist"].base_path == "/models/cgan_mnist"
+    assert configs["cgan_mnist"].model_platform == "tensorflow"
+
+
+def test_shipped_models_config_lists_every_shipped_entry():
+    from google.protobuf import text_format
+    from tensorflow_serving.config import model_server_config_pb2
+
+    from ganzoo import paths
+
+    shipped = paths.shipped_models_dir()
+    parsed = text_format.Parse((shipped / "models.config").read_text(),
+                               model_server_config_pb2.ModelServerConfig())
+    listed = {c.name for c in parsed.model_config_list.config}
+    assert listed == {n for n in zoo.list_models() if zoo.available_versions(shipped / n)}
+
+
+def test_reexport_adds_a_version_with_the_same_weights_and_leaves_the_old_one(tmp_path):
+    from ganzoo import integrity
+
+    model, first = _export("gan_ring8", tmp_path)
+    before = integrity.checksums(first)
+    second = export.reexport("gan_ring8", models_dir=tmp_path)
+    assert (first.name, second.name) == ("1", "2")
+    assert integrity.checksums(first) == before
+    reloaded = zoo.load("gan_ring8", version=2, models_dir=tmp_path)
+    np.testing.assert_allclose(reloaded.sample(4, seed=1), model.sample(4, seed=1), atol=1e-6)
+    import json
+    assert json.loads((second / integrity.CARD).read_text())["exported_from_version"] == 1
