@@ -35,7 +35,15 @@ def summary(checks: dict) -> str:
         if "asked_class_accuracy" in checks:
             text += (f"; asked-for class {checks['asked_class_accuracy']:.1%} "
                      f"(worst class {checks['worst_class_accuracy']:.1%})")
+        distribution = checks.get("distribution")
+        if distribution:
+            generated, floor = distribution["generated"], distribution["real_floor"]
+            text += (f"; FID {generated['fid']:.0f} (real digits: {floor['fid']:.0f}), "
+                     f"precision {generated['precision']:.2f}, recall {generated['recall']:.2f}")
         return text
+    if "kl_to_uniform" in checks:
+        return (f"{checks['modes_covered']}/{checks['modes']} modes, KL to uniform "
+                f"{checks['kl_to_uniform']:.2f} ({checks['samples']:,} samples)")
     if "modes_covered" in checks:
         text = (f"{checks['modes_covered']}/{checks['modes']} modes, "
                 f"{checks['high_quality_share']:.1%} high quality")
@@ -66,7 +74,7 @@ def table() -> str:
         card = _card(name)
         if card is None:
             why = ("no: needs your own data" if cfg.data.source == "tfds"
-                   else "not yet (recipe being tuned)")
+                   else "not yet: train it with `python -m ganzoo.train`")
             rows.append(f"| `{name}` | {cfg.family} | {cfg.dataset} | {why} | |")
             continue
         trained = (f"v{card['version']}: {card['steps']:,} steps, "
