@@ -63,3 +63,54 @@ def test_nan_in_a_loss_stops_training_naming_loss_and_step_and_keeps_the_last_ch
     monkeypatch.setattr(GAN, "discriminator_loss", original)  # the fault is gone: resume
     result = runner.run(tiny_ring(), workdir=tmp_path, export_model=False, verbose=0)
     assert result.step == 8
+
+
+@pytest.mark.slow
+def test_kill_9_mid_run_then_the_same_command_ends_like_an_uninterrupted_run(tmp_path):
+    """SIGKILL at a random moment after the first checkpoint; the rerun resumes and ends with
+    the weights of a run that was never interrupted (checkpoint, optimizers, EMA, data position)."""
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import numpy as np
+
+    import ganzoo
+
+    repo = Path(__file__).resolve().parent.parent
+    args = ["--name", "gan_mnist", "--steps", "200", "--batch_size", "8",
+            "--set", "model.generator_units=[16]", "--set", "model.discriminator_units=[16]",
+            "--set", "model.latent_dim=8", "--set", "model.discriminator_dropout=0.0",
+            "--set", "train.steps_per_epoch=4"]
+    env = {**os.environ, "GANZOO_OFFLINE": "1"}
+
+    def command(workdir, models):
+        return [sys.executable, "-m", "ganzoo.train", *args, "--workdir", str(workdir),
+                "--models_dir", str(models)]
+
+    victim = subprocess.Popen(command(tmp_path / "killed", tmp_path / "m1"), cwd=repo, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    progress = tmp_path / "killed" / "progress.json"
+    deadline = time.monotonic() + 300
+    while not progress.exists() and victim.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(random.uniform(0.0, 1.0))  # somewhere in the following epochs
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    interrupted_at = json.loads(progress.read_text())["step"]
+    resumed = subprocess.run(command(tmp_path / "killed", tmp_path / "m1"), cwd=repo, env=env,
+                             capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert 0 < interrupted_at < 200  # killed mid-run, after at least one checkpoint
+    assert f"Resuming gan_mnist from step {interrupted_at}" in resumed.stderr
+    straight = subprocess.run(command(tmp_path / "straight", tmp_path / "m2"), cwd=repo, env=env,
+                              capture_output=True, text=True, timeout=600)
+    assert straight.returncode == 0, straight.stderr[-3000:]
+    a = ganzoo.load("gan_mnist", models_dir=tmp_path / "m1")
+    b = ganzoo.load("gan_mnist", models_dir=tmp_path / "m2")
+    for x, y in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_allclose(x, y, atol=1e-5)
