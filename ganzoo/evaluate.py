@@ -32,6 +32,7 @@ flags.DEFINE_integer("version", None, "Version to evaluate (default: newest).")
 flags.DEFINE_integer("samples", None, "Number of samples (default: 2,000 images or 2,500 points).")
 flags.DEFINE_integer("seed", 0, "Sampling seed.")
 flags.DEFINE_integer("train_seeds", 0, "2D entries: also train this many seeds and report the mean.")
+flags.DEFINE_integer("workers", 1, "With --train_seeds: seeds trained at once, in processes.")
 flags.DEFINE_string("models_dir", None, "Models directory (default: $GANZOO_MODELS_DIR or saved_models/).")
 flags.DEFINE_boolean("write", True, "Store the result in the model card.")
 flags.mark_flag_as_required("name")
@@ -124,18 +125,33 @@ def checks_for(model, cfg, samples=None, seed=0) -> dict:
     raise ValueError(f"{cfg.name}: no evaluator for data set '{cfg.dataset}' yet")
 
 
-def over_training_seeds(cfg, count, samples=None, seed=0) -> dict:
-    """Train `cfg` from scratch with train.seed = 0..count-1 and average the checks."""
+def _train_seed_and_check(name, train_seed, samples, seed) -> dict:
+    """Train entry `name` from scratch with train.seed = `train_seed` (in a scratch folder)
+    and check it. Top-level, so worker processes can run it."""
     from ganzoo import config
     from ganzoo.training import runner
 
-    runs = []
+    seeded = config.load_entry(name, {"train.seed": train_seed})
     with tempfile.TemporaryDirectory() as scratch:
-        for train_seed in range(count):
-            seeded = config.load_entry(cfg.name, {"train.seed": train_seed})
-            result = runner.run(seeded, workdir=f"{scratch}/run{train_seed}",
-                                export_model=False, verbose=0)
-            runs.append(checks_for(result.model, seeded, samples, seed))
+        result = runner.run(seeded, workdir=scratch, export_model=False, verbose=0)
+        return checks_for(result.model, seeded, samples, seed)
+
+
+def over_training_seeds(cfg, count, samples=None, seed=0, workers=1) -> dict:
+    """Train `cfg` from scratch with train.seed = 0..count-1 and average the checks.
+
+    `workers` > 1 trains that many seeds at once in separate processes; each run
+    depends only on its seed (stateless data and noise), not on what runs beside it.
+    """
+    if workers > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            runs = list(pool.map(_train_seed_and_check, [cfg.name] * count, range(count),
+                                 [samples] * count, [seed] * count))
+    else:
+        runs = [_train_seed_and_check(cfg.name, s, samples, seed) for s in range(count)]
     numeric = [k for k, v in runs[0].items() if isinstance(v, (int, float))]
     summary = {f"mean_{k}": round(float(np.mean([r[k] for r in runs])), 4) for k in numeric}
     summary["per_seed"] = [{k: r[k] for k in numeric} for r in runs]
@@ -144,7 +160,7 @@ def over_training_seeds(cfg, count, samples=None, seed=0) -> dict:
 
 
 def evaluate(name, version=None, samples=None, seed=0, train_seeds=0, models_dir=None,
-             write=True) -> dict:
+             write=True, workers=1) -> dict:
     from ganzoo import config, export, zoo
 
     cfg = config.load_entry(name)
@@ -154,7 +170,8 @@ def evaluate(name, version=None, samples=None, seed=0, train_seeds=0, models_dir
     if samples:
         command += f" --samples {samples}"
     if train_seeds:
-        report["over_training_seeds"] = over_training_seeds(cfg, train_seeds, samples, seed)
+        report["over_training_seeds"] = over_training_seeds(cfg, train_seeds, samples, seed,
+                                                            workers)
         command += f" --train_seeds {train_seeds}"
     report["command"] = command
     if write:
@@ -170,7 +187,7 @@ def evaluate(name, version=None, samples=None, seed=0, train_seeds=0, models_dir
 def main(argv):
     del argv
     report = evaluate(FLAGS.name, FLAGS.version, FLAGS.samples, FLAGS.seed, FLAGS.train_seeds,
-                      FLAGS.models_dir, FLAGS.write)
+                      FLAGS.models_dir, FLAGS.write, FLAGS.workers)
     print(json.dumps(report, indent=2))
 
 
