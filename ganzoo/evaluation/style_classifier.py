@@ -54,16 +54,9 @@ def train(out_path: Path | None = None, epochs: int = 12, seed: int = 0) -> dict
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"])
     model.fit(x_train, y_train, batch_size=64, epochs=epochs, shuffle=True, verbose=2)
-    accuracy = float(np.mean(predict(model, x_test) == y_test))
-    report = {
-        "held_out_accuracy": round(accuracy, 4),
-        "held_out_examples": int(len(y_test)),
-        "train_examples": int(len(y_train)),
-        "data": f"{test.source}; test = code points divisible by 10, never trained on",
-        "command": COMMAND,
-    }
-    evaluators.save(model, report, NAME, out_path)
-    return report
+    return evaluators.score_and_save(
+        model, predict(model, x_test), y_test, train_examples=len(y_train),
+        data=f"{test.source}; test = code points divisible by 10, never trained on", name=NAME, command=COMMAND, out_path=out_path)
 
 
 def load(path: Path | None = None) -> keras.Model:
