@@ -141,3 +141,24 @@ def test_shipped_models_verify():
         except zoo.NotTrainedError:
             continue
         integrity.verify_version(entry_dir / str(version))
+
+
+def test_a_keras_file_naming_a_foreign_module_is_refused(models):
+    """A config.json that points deserialization at another module (os.system, here) is
+    refused by safe mode before anything is called."""
+    version = models / NAME / "1"
+    keras_path = version / "ganzoo" / "model.keras"
+    with zipfile.ZipFile(keras_path) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    cfg = json.loads(files["config.json"])
+    cfg["module"], cfg["class_name"], cfg["registered_name"] = "os", "system", None
+    files["config.json"] = json.dumps(cfg).encode()
+    with zipfile.ZipFile(keras_path, "w") as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+    card_path = version / "ganzoo" / "card.json"
+    card = json.loads(card_path.read_text())
+    card["files"] = integrity.checksums(version)
+    card_path.write_text(json.dumps(card))
+    with pytest.raises(integrity.CorruptModelError, match="could not be loaded"):
+        _load(models)

@@ -114,3 +114,15 @@ def test_kill_9_mid_run_then_the_same_command_ends_like_an_uninterrupted_run(tmp
     b = ganzoo.load("gan_mnist", models_dir=tmp_path / "m2")
     for x, y in zip(a.get_weights(), b.get_weights()):
         np.testing.assert_allclose(x, y, atol=1e-5)
+
+
+def test_a_checkpoint_write_cut_short_leaves_the_previous_checkpoint_in_use(tmp_path):
+    """A kill inside a checkpoint write leaves files that the checkpoint list does not name
+    yet (TensorFlow lists a checkpoint only after writing it); the rerun ignores them."""
+    runner.run(tiny_ring(**{"train.steps": 4}), workdir=tmp_path, export_model=False, verbose=0)
+    checkpoints = tmp_path / "checkpoints"
+    (checkpoints / "ckpt-6.index").write_bytes(b"\x00" * 10)  # a half-written next checkpoint
+    (checkpoints / "ckpt-6.data-00000-of-00001").write_bytes(b"\x00" * 10)
+    assert tf.train.latest_checkpoint(checkpoints).endswith("ckpt-4")
+    result = runner.run(tiny_ring(), workdir=tmp_path, export_model=False, verbose=0)
+    assert result.step == 8
