@@ -46,7 +46,8 @@ def distribution_report(generated_features, generated_logits, reference_features
 
 def digit_distribution_checks(samples: np.ndarray, classifier: keras.Model) -> dict:
     """Generated digits vs the 500 held-out embedded digits, beside the real-vs-real floor
-    (500 training digits vs the same held-out digits), plus memorization in pixel space."""
+    (as many training digits as samples, vs the same held-out digits), plus memorization in
+    pixel space."""
     from ganzoo.datasets import mnist
 
     def scaled(images):
@@ -56,8 +57,11 @@ def digit_distribution_checks(samples: np.ndarray, classifier: keras.Model) -> d
     held_out = scaled(mnist.embedded_arrays("test")[0])
     reference, _ = classifier_features(classifier, held_out)
     generated, generated_logits = classifier_features(classifier, samples)
-    floor_images = train_images[np.random.default_rng(0).choice(len(train_images),
-                                                                len(held_out), replace=False)]
+    # The floor draws as many real digits as there are samples: FID's bias depends on the
+    # sample count, so only a floor at the same count says what a perfect generator scores.
+    floor_count = min(len(samples), len(train_images))
+    floor_images = train_images[np.random.default_rng(0).choice(len(train_images), floor_count,
+                                                                replace=False)]
     floor, floor_logits = classifier_features(classifier, floor_images)
     copying = metrics.memorization(samples.reshape(len(samples), -1),
                                    train_images.reshape(len(train_images), -1),
