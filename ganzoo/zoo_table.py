@@ -58,8 +58,14 @@ def summary(checks: dict) -> str:
         for direction in ("a2b", "b2a"):
             if direction in checks:
                 d = checks[direction]
-                parts.append(f"{direction}: L1 {d['l1']:.3f} (input {d['l1_input']:.3f}), SSIM "
-                             f"{d['ssim']:.3f} (input {d['ssim_input']:.3f})")
+                part = (f"{direction}: L1 {d['l1']:.3f} (input {d['l1_input']:.3f}), SSIM "
+                        f"{d['ssim']:.3f} (input {d['ssim_input']:.3f})")
+                judged = [k for k in d if k.startswith("judged_") and not k.endswith("_input")]
+                if judged:
+                    style = judged[0].removeprefix("judged_")
+                    part += (f", judged {style} {d[judged[0]]:.0%} (input "
+                             f"{d[judged[0] + '_input']:.0%})")
+                parts.append(part)
         return f"{checks['pairs']} test pairs; " + "; ".join(parts)
     return "not evaluated"
 
