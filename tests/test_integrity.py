@@ -40,6 +40,28 @@ def _load(models):
     return zoo.load(NAME, models_dir=models)
 
 
+def _edit_keras_config(version, edit):
+    """Rewrite the config.json inside a version's .keras file with `edit`, then re-record the
+    checksums, as an attacker who also rewrites the card would."""
+    keras_path = version / "ganzoo" / "model.keras"
+    with zipfile.ZipFile(keras_path) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    cfg = json.loads(files["config.json"])
+    edit(cfg)
+    files["config.json"] = json.dumps(cfg).encode()
+    with zipfile.ZipFile(keras_path, "w") as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+    _record_checksums(version)
+
+
+def _record_checksums(version):
+    card_path = version / "ganzoo" / "card.json"
+    card = json.loads(card_path.read_text())
+    card["files"] = integrity.checksums(version)
+    card_path.write_text(json.dumps(card))
+
+
 def test_an_intact_export_loads_and_samples_as_exported(exported, models):
     np.testing.assert_allclose(_load(models).sample(4, seed=0), exported[1], atol=1e-6)
 
@@ -94,20 +116,10 @@ def test_a_version_folder_that_is_a_symlink_is_refused(models, tmp_path):
 
 def test_weights_that_do_not_fit_the_config_are_refused_naming_the_file(models):
     """A config edited after export (and its checksum updated to match) still fails clearly."""
-    version = models / NAME / "1"
-    keras_path = version / "ganzoo" / "model.keras"
-    with zipfile.ZipFile(keras_path) as z:
-        files = {n: z.read(n) for n in z.namelist()}
-    cfg = json.loads(files["config.json"])
-    cfg["config"]["hparams"]["generator_units"] = [5, 5]  # weights were saved for 16 units
-    files["config.json"] = json.dumps(cfg).encode()
-    with zipfile.ZipFile(keras_path, "w") as z:
-        for n, data in files.items():
-            z.writestr(n, data)
-    card_path = version / "ganzoo" / "card.json"
-    card = json.loads(card_path.read_text())
-    card["files"] = integrity.checksums(version)
-    card_path.write_text(json.dumps(card))
+    def shrink(cfg):  # weights were saved for 16 units
+        cfg["config"]["hparams"]["generator_units"] = [5, 5]
+
+    _edit_keras_config(models / NAME / "1", shrink)
     with pytest.raises(integrity.CorruptModelError, match="model.keras could not be loaded"):
         _load(models)
 
@@ -118,10 +130,7 @@ def test_a_keras_file_with_a_lambda_layer_is_refused_in_safe_mode(models):
     evil = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2)(inputs))
     keras_path = version / "ganzoo" / "model.keras"
     evil.save(keras_path)
-    card_path = version / "ganzoo" / "card.json"
-    card = json.loads(card_path.read_text())
-    card["files"] = integrity.checksums(version)  # an attacker can recompute sums too
-    card_path.write_text(json.dumps(card))
+    _record_checksums(version)  # an attacker can recompute sums too
     with pytest.raises(integrity.CorruptModelError, match="(?i)lambda|safe"):
         _load(models)
 
@@ -146,19 +155,9 @@ def test_shipped_models_verify():
 def test_a_keras_file_naming_a_foreign_module_is_refused(models):
     """A config.json that points deserialization at another module (os.system, here) is
     refused by safe mode before anything is called."""
-    version = models / NAME / "1"
-    keras_path = version / "ganzoo" / "model.keras"
-    with zipfile.ZipFile(keras_path) as z:
-        files = {n: z.read(n) for n in z.namelist()}
-    cfg = json.loads(files["config.json"])
-    cfg["module"], cfg["class_name"], cfg["registered_name"] = "os", "system", None
-    files["config.json"] = json.dumps(cfg).encode()
-    with zipfile.ZipFile(keras_path, "w") as z:
-        for n, data in files.items():
-            z.writestr(n, data)
-    card_path = version / "ganzoo" / "card.json"
-    card = json.loads(card_path.read_text())
-    card["files"] = integrity.checksums(version)
-    card_path.write_text(json.dumps(card))
+    def foreign(cfg):
+        cfg["module"], cfg["class_name"], cfg["registered_name"] = "os", "system", None
+
+    _edit_keras_config(models / NAME / "1", foreign)
     with pytest.raises(integrity.CorruptModelError, match="could not be loaded"):
         _load(models)
