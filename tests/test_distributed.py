@@ -29,10 +29,12 @@ CASES = {
     "pix2pix_emoji": {"model.dropout": 0.0},
     "cyclegan_emoji": {"model.history_size": 0},  # four networks
 }
-# Float summation order differs between one device and two; CycleGAN's two instance-normed
-# U-Nets and two PatchGANs amplify that to up to ~4e-4 in 3 SGD steps (seen here), while a
-# missing 1/N moves its weights by ~3e-2. Every other family stays below 1e-4.
+# Float summation order differs between one device and two, and tiny nets trained with SGD 0.05
+# amplify it: usually below 1e-4, but up to ~5e-4 in some runs here (CycleGAN's four networks
+# more). A missing 1/N moves the weights by 1.7e-3 (gan) to 0.47 (progan), so the bounds below
+# still fail without it.
 TOLERANCE = {"cyclegan_emoji": 2e-3}
+DEFAULT_TOLERANCE = 5e-4
 NETWORKS = ("generator", "discriminator", "ema_generator", "generator_ab", "generator_ba",
             "discriminator_a", "discriminator_b")
 
@@ -76,7 +78,7 @@ def test_two_replicas_match_one(name):
         a = getattr(one, network).get_weights()
         b = getattr(two, network).get_weights()
         moved = max(float(np.max(np.abs(x - y))) for x, y in zip(a, b))
-        assert moved < TOLERANCE.get(name, 1e-4), f"{network} differs by {moved}"
+        assert moved < TOLERANCE.get(name, DEFAULT_TOLERANCE), f"{network} differs by {moved}"
     # and training did move the weights, so equality is not trivial
     keras.utils.set_random_seed(1)
     fresh = zoo.build_from_config(cfg)
