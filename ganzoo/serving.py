@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from ganzoo import imaging
+
 MAX_COUNT = 1024  # images per `generate` request; larger requests are refused, not queued
 
 
@@ -169,7 +171,8 @@ def example_inputs(model) -> dict:
         examples = {"serving_default": {"images": image}}
         for direction in model.directions[1:]:
             examples[direction] = {"images": image}
-        examples[f"{first}_png"] = {"png": np.array([_white_png(model.image_shape)], object)}
+        white = np.full(model.image_shape, 255, np.uint8)
+        examples[f"{first}_png"] = {"png": np.array([imaging.png_bytes(white)], object)}
         return examples
     z = np.zeros((1, model.hparams.latent_dim), np.float32)
     if model.conditional:
@@ -178,11 +181,6 @@ def example_inputs(model) -> dict:
                              "labels": np.array([3, 5], np.int32)}}
     return {"serving_default": {"z": z},
             "generate": {"seed": np.array(7, np.int64), "count": np.array(2, np.int32)}}
-
-
-def _white_png(image_shape) -> bytes:
-    pixels = np.full(image_shape, 255, np.uint8)
-    return tf.io.encode_png(pixels).numpy()
 
 
 def write_warmup_requests(model, version_dir, model_name: str) -> Path:
