@@ -99,8 +99,6 @@ class TranslationModel(TwoPlayerModel):
     # ----- inference -------------------------------------------------------------
 
     def call(self, inputs, training=False):
-        if isinstance(inputs, dict):  # Keras may trace the model on fit's {"a", "b"} batches
-            inputs = inputs["a"]
         return self.generator_for(self.directions[0])(inputs, training=training)
 
     def translate(self, images, direction="a2b", batch_size=64):

@@ -8,6 +8,8 @@
   losses divide by the replica count for that reason. Our losses are plain
   means, so every family divides them here, once.
 - Mean trackers named by the subclass, reset by Keras between epochs.
+- No symbolic build in `fit`: everything is built before it (see
+  `_maybe_symbolic_build`).
 - `compile_from_config` is a no-op: training state travels in checkpoints
   (`ganzoo.training`), never in `.keras` files.
 """
@@ -49,6 +51,16 @@ class TwoPlayerModel(keras.Model):
         self.d_optimizer.build(self.discriminator_variables)
         self.g_optimizer.build(self.generator_variables)
 
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        """Skip Keras' build-by-tracing at the start of `fit`, as Keras itself does
+        without a strategy.
+
+        Under a strategy, Keras 3 reads one batch and all-reduces it to trace an
+        unbuilt model; MultiWorkerMirroredStrategy cannot reduce our dict batches
+        (keras-team/keras#20329), and tracing the model's `call` on training batches
+        means nothing for a GAN. Networks and both optimizers are built before `fit`.
+        """
+
     def compile_from_config(self, config):
         """Training state travels in checkpoints (ganzoo.training), not in `.keras` files."""
 
@@ -61,7 +73,13 @@ class TwoPlayerModel(keras.Model):
             self._trackers[name].update_state(value)
 
     def results(self) -> dict:
-        return {name: tracker.result() for name, tracker in self._trackers.items()}
+        """This step's logs. Across several workers Keras averages each log with
+        `strategy.reduce("MEAN", value, axis=0)`, which needs an axis to reduce,
+        so there each scalar travels as shape (1,) and arrives as a scalar."""
+        values = {name: tracker.result() for name, tracker in self._trackers.items()}
+        if _spans_several_workers(tf.distribute.get_strategy()):
+            values = {name: tf.reshape(value, [1]) for name, value in values.items()}
+        return values
 
     @staticmethod
     def replica_share(loss):
@@ -73,3 +91,10 @@ class TwoPlayerModel(keras.Model):
         grads = tape.gradient(loss, variables)
         optimizer.apply_gradients(zip(grads, variables))
         return grads
+
+
+def _spans_several_workers(strategy) -> bool:
+    if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        return False
+    tasks = strategy.cluster_resolver.cluster_spec().as_dict()
+    return len(tasks.get("worker", [])) + len(tasks.get("chief", [])) > 1

@@ -6,6 +6,7 @@ reports, and `BackupAndRestore` saves only `model.optimizer` (one of our two).
 
 import json
 import math
+import shutil
 import time
 from pathlib import Path
 
@@ -37,12 +38,18 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
 
 
 class EpochCheckpoint(keras.callbacks.Callback):
-    """Save model, both optimizers and the step at every epoch end, if losses are finite."""
+    """Save model, both optimizers and the step at every epoch end, if losses are finite.
 
-    def __init__(self, manager: tf.train.CheckpointManager, progress_file: Path, wall_time_before: float):
+    `discard=True` (non-chief workers of a cluster) saves and deletes at once: the save
+    takes part in the collectives that reading distributed variables may need.
+    """
+
+    def __init__(self, manager: tf.train.CheckpointManager, progress_file: Path | None,
+                 wall_time_before: float, discard: bool = False):
         super().__init__()
         self.manager = manager
         self.progress_file = progress_file
+        self.discard = discard
         self.wall_time_before = wall_time_before
         self.saved_wall_time = wall_time_before  # as of the last checkpoint
         self._start = time.monotonic()
@@ -54,7 +61,10 @@ class EpochCheckpoint(keras.callbacks.Callback):
         if any(not math.isfinite(float(v)) for v in (logs or {}).values()):
             return
         step = int(self.model.optimizer.iterations.numpy())
-        self.manager.save(checkpoint_number=step)
+        path = self.manager.save(checkpoint_number=step)
+        if self.discard:
+            shutil.rmtree(Path(path).parent, ignore_errors=True)
+            return
         self.saved_wall_time = self.wall_time()
         self.progress_file.write_text(json.dumps({"step": step, "wall_time_s": self.saved_wall_time}))
 

@@ -9,6 +9,11 @@ Work directory:
     samples/         a grid PNG per epoch
     tensorboard/     scalars and sample images
     exported.json    the version this run exported, so a finished rerun does not export twice
+
+On a multi-worker cluster (`TF_CONFIG`), the chief owns all of the above. Other
+workers restore from the chief's checkpoints (so the work directory must be on
+storage every worker can read) and write their share of each save into a private
+scratch folder that is deleted at once (`distribute.WorkerRole`).
 """
 
 import json
@@ -26,7 +31,7 @@ from ganzoo import config as config_lib
 from ganzoo import datasets, export, imaging, paths, zoo
 from ganzoo.training import callbacks as cb
 from ganzoo.training import lock
-from ganzoo.training.distribute import default_strategy
+from ganzoo.training.distribute import WorkerRole, default_strategy, worker_role, xla_usable
 
 
 class WorkdirUnusable(RuntimeError):
@@ -58,15 +63,23 @@ def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
             f"{strategy.num_replicas_in_sync} replica batch(es) that are multiples of "
             f"model.pack ({pack})"
         )
-    _check_writable(workdir)
-    with lock.exclusive(workdir):
-        return _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
-                                 command)
+    role = worker_role(strategy)
+    own_dir = workdir if role.is_chief else workdir / role.scratch_name
+    _check_writable(own_dir)
+    with lock.exclusive(own_dir):
+        try:
+            return _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
+                                     command, role)
+        finally:
+            if not role.is_chief:
+                shutil.rmtree(own_dir, ignore_errors=True)
 
 
-def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose, command):
+def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose, command,
+                      role: WorkerRole):
     train = cfg.train
-    _claim_workdir(workdir, cfg)
+    if role.is_chief:
+        _claim_workdir(workdir, cfg)
     data = datasets.for_entry(cfg)
     keras.utils.set_random_seed(train.seed)
     with strategy.scope():
@@ -75,7 +88,7 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
             d_optimizer=make_optimizer(train, train.d_learning_rate,
                                        updates_per_step=getattr(cfg.model, "d_steps", 1)),
             g_optimizer=make_optimizer(train, train.g_learning_rate),
-            jit_compile=train.jit_compile,
+            jit_compile=xla_usable(strategy, train.jit_compile),
         )
     checkpoint = tf.train.Checkpoint(model=model, d_optimizer=model.d_optimizer,
                                      g_optimizer=model.g_optimizer)
@@ -86,21 +99,27 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
     progress = _read_json(workdir / "progress.json", {"wall_time_s": 0.0})
     if step:
         logging.info("Resuming %s from step %d (%s)", cfg.name, step, manager.latest_checkpoint)
+    if not role.is_chief:  # restored from the chief's checkpoints; saves go to scratch
+        manager = tf.train.CheckpointManager(
+            checkpoint, workdir / role.scratch_name / "checkpoints", max_to_keep=1)
 
     picture_fn = preview_function(cfg, data)
-    saver = cb.EpochCheckpoint(manager, workdir / "progress.json", progress["wall_time_s"])
+    saver = cb.EpochCheckpoint(manager, workdir / "progress.json" if role.is_chief else None,
+                               progress["wall_time_s"], discard=not role.is_chief)
     if step < train.steps:
         nan_guard = cb.StopOnNonFiniteLoss()
+        callbacks = [nan_guard, saver]
+        if role.is_chief:
+            callbacks.append(cb.EpochSummary(workdir / "samples", workdir / "tensorboard",
+                                             picture_fn=picture_fn))
         model.fit(
             model.input_pipeline(data, global_batch_size=train.batch_size, seed=train.seed,
                                  start_step=step),
             epochs=train.epochs,
             initial_epoch=step // train.epoch_steps,
             steps_per_epoch=train.epoch_steps,
-            callbacks=[nan_guard, saver,
-                       cb.EpochSummary(workdir / "samples", workdir / "tensorboard",
-                                       picture_fn=picture_fn)],
-            verbose=verbose,
+            callbacks=callbacks,
+            verbose=verbose if role.is_chief else 0,
         )
         if nan_guard.failure:
             raise TrainingFailed(
@@ -123,12 +142,16 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
             "steps": step,
             "batch_size": train.batch_size,
             "replicas": strategy.num_replicas_in_sync,
+            "workers": role.num_workers,
             "wall_time_s": round(wall_time, 1),
             "command": command or f"python -m ganzoo.train --name {cfg.name}",
         }
+        picture = picture_fn(model) if picture_fn else None
+        if not role.is_chief:  # joins the chief's saves, keeps nothing
+            export.export(model, cfg, workdir / role.scratch_name / "models", card, picture)
+            return RunResult(model, step, wall_time, None)
         models_root = paths.models_dir(models_dir)
-        version_dir = export.export(model, cfg, models_root, card,
-                                    picture=picture_fn(model) if picture_fn else None)
+        version_dir = export.export(model, cfg, models_root, card, picture=picture)
         (workdir / "exported.json").write_text(
             json.dumps({"step": step, "version_dir": str(version_dir)})
         )
