@@ -178,3 +178,42 @@ def test_linear_learning_rate_decay_reaches_zero_at_the_last_step():
     assert rate_at(d_opt, 2500) == pytest.approx(5e-4)
     constant = make_optimizer(config.load_entry("gan_grid25", {"train.lr_decay": "none"}).train, 1e-3)
     assert rate_at(constant, 1000) == pytest.approx(1e-3)
+
+
+@pytest.mark.parametrize("update, matches", [("simultaneous", True), ("alternating", False)])
+def test_simultaneous_update_takes_both_gradients_from_one_forward_pass(update, matches):
+    """The TF DCGAN tutorial's step, by hand: one fake batch, both losses, both SGD steps from
+    the same weights. The alternating step (G sees the updated D) must not match it."""
+    import keras
+
+    cfg = config.load_entry("gan_mnist", {**tiny_overrides("gan"), "model.update": update,
+                                          "model.ema_decay": 0.0,
+                                          "model.discriminator_dropout": 0.0})
+    model = zoo.build_from_config(cfg)
+    model.compile(d_optimizer=keras.optimizers.SGD(0.5), g_optimizer=keras.optimizers.SGD(0.5))
+    data = synthetic_data(model.image_shape, 10, count=64)
+    batches = adversarial_batches(data, global_batch_size=8, d_steps=1,
+                                  latent_dim=cfg.model.latent_dim, seed=0)
+    batch = next(iter(batches))
+    real, z = batch["images"][:, 0], batch["z"][:, 0]
+    before = model.get_weights()
+    with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
+        fake = model.generate(z, training=True)
+        real_logits = model.discriminate(real, training=True)
+        fake_logits = model.discriminate(fake, training=True)
+        d_loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
+        g_loss = losses.modified_generator_loss(fake_logits)
+    steps = {id(v): -0.5 * g for tape, loss, variables in (
+        (d_tape, d_loss, model.discriminator.trainable_variables),
+        (g_tape, g_loss, model.generator.trainable_variables))
+        for v, g in zip(variables, tape.gradient(loss, variables))}
+    expected = [w + np.asarray(steps.get(id(v), 0.0)) for v, w in zip(model.weights, before)]
+
+    model.fit(batches, epochs=1, steps_per_epoch=1, verbose=0)
+    close = all(np.allclose(w, e, atol=1e-6) for w, e in zip(model.get_weights(), expected))
+    assert close is matches
+
+
+def test_simultaneous_update_needs_one_discriminator_step():
+    with pytest.raises(config.ConfigError, match="needs model.d_steps = 1"):
+        config.load_entry("gan_mnist", {"model.update": "simultaneous", "model.d_steps": 2})

@@ -29,6 +29,7 @@ from ganzoo.nn import diffaugment
 
 
 Objective = Literal["non_saturating", "minimax", "wasserstein", "hinge", "least_squares"]
+UpdateOrder = Literal["alternating", "simultaneous"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,10 @@ class AdversarialHyperparameters:
     label_smoothing: float = 0.0  # one-sided, on real targets (minimax/non_saturating only)
     pack: int = 1  # PacGAN: the discriminator judges `pack` samples jointly (Lin et al. 2018)
     augment: str = ""  # DiffAugment policy, e.g. "color,translation,cutout"
+    # "alternating": D steps, then G on a fresh fake batch (Goodfellow et al. 2014).
+    # "simultaneous": one fake batch, both gradients from the same networks, as the
+    # TensorFlow DCGAN tutorial's step does; a third cheaper per step, d_steps must be 1.
+    update: UpdateOrder = "alternating"
 
     def __post_init__(self):
         if self.latent_dim <= 0:
@@ -53,6 +58,12 @@ class AdversarialHyperparameters:
         if self.label_smoothing and self.loss not in ("minimax", "non_saturating"):
             raise ConfigError(f"model.label_smoothing applies to cross-entropy losses, not "
                               f"'{self.loss}'")
+        if self.update not in ("alternating", "simultaneous"):
+            raise ConfigError(f"model.update must be 'alternating' or 'simultaneous', "
+                              f"got {self.update!r}")
+        if self.update == "simultaneous" and self.d_steps != 1:
+            raise ConfigError(f"model.update = 'simultaneous' needs model.d_steps = 1, "
+                              f"got {self.d_steps}")
         try:
             diffaugment.parse_policy(self.augment)
         except ValueError as err:
@@ -153,6 +164,11 @@ class AdversarialModel(TwoPlayerModel):
 
     def train_step(self, data):
         images, labels, z = data["images"], data["labels"], data["z"]
+        if self.hparams.update == "simultaneous":
+            self._simultaneous_update(images[:, 0], labels[:, 0], z[:, 0])
+            if self.ema_generator is not None:
+                self._update_ema()
+            return self.results()
         for i in range(self.hparams.d_steps):
             self._discriminator_update(images[:, i], labels[:, i], z[:, i])
         self._generator_update(z[:, -1], labels[:, -1])
@@ -183,6 +199,25 @@ class AdversarialModel(TwoPlayerModel):
         # that collapses towards 0 when a saturating loss stops teaching G.
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         self.track(g_loss=loss, g_grad_norm=tf.linalg.global_norm(grads) * replicas)
+
+    def _simultaneous_update(self, real, labels, z):
+        with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
+            fake = self.generate(z, labels, training=True)
+            real_logits = self.discriminate(real, labels, training=True)
+            fake_logits = self.discriminate(fake, labels, training=True)
+            d_loss = self.discriminator_loss(real_logits, fake_logits)
+            d_loss += self.discriminator_penalty(real, fake, labels, real_logits)
+            g_loss = self.generator_loss(fake_logits)
+            scaled_d_loss, scaled_g_loss = self.replica_share(d_loss), self.replica_share(g_loss)
+        # Both gradients come from the recorded forward pass, so the discriminator's
+        # update below does not leak into the generator's gradient.
+        self.descend(self.d_optimizer, d_tape, scaled_d_loss, self.discriminator_variables)
+        self.after_discriminator_update()
+        grads = self.descend(self.g_optimizer, g_tape, scaled_g_loss, self.generator_variables)
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        self.track(d_loss=d_loss, real_score=tf.reduce_mean(real_logits),
+                   fake_score=tf.reduce_mean(fake_logits), g_loss=g_loss,
+                   g_grad_norm=tf.linalg.global_norm(grads) * replicas)
 
     def discriminator_penalty(self, real, fake, labels, real_logits):
         """Extra discriminator loss term (a gradient penalty, a drift term). None by default."""
