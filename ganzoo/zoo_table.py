@@ -1,7 +1,7 @@
-"""Render the README's zoo table from the shipped model cards.
+"""Render the README's zoo table and MNIST family comparison from the shipped model cards.
 
-    python -m ganzoo.zoo_table            # print the table
-    python -m ganzoo.zoo_table --write    # replace it in README.md
+    python -m ganzoo.zoo_table            # print both tables
+    python -m ganzoo.zoo_table --write    # replace them in README.md, redraw the comparison plot
 
 Numbers in the table come only from `card.json` files written by
 `ganzoo.train` and `ganzoo.evaluate`; `tests/test_readme.py` fails when the
@@ -16,7 +16,10 @@ from ganzoo import config, paths, zoo
 from ganzoo.evaluation import digit_classifier
 
 START, END = "<!-- zoo-table:start -->", "<!-- zoo-table:end -->"
+COMPARISON_START = "<!-- family-comparison:start -->"
+COMPARISON_END = "<!-- family-comparison:end -->"
 README = paths.repository_root() / "README.md"
+COMPARISON_PLOT = paths.shipped_models_dir() / "mnist_family_comparison.png"
 
 
 def _card(name: str) -> dict | None:
@@ -95,17 +98,100 @@ def table() -> str:
     return "\n".join(rows)
 
 
+def mnist_comparison() -> list[dict]:
+    """Every unconditional-or-conditional digit entry measured on the same evaluator: the zoo
+    MNIST classifier's features, the same held-out reference and sample count (Lucic et al.
+    2018 compare families this way)."""
+    rows = []
+    for name in zoo.list_models():
+        cfg = config.load_entry(name)
+        card = _card(name) if cfg.dataset == "mnist" and cfg.data.image_size == 0 else None
+        checks = (card or {}).get("checks") or {}
+        if "distribution" not in checks:
+            continue
+        generated, floor = checks["distribution"]["generated"], checks["distribution"]["real_floor"]
+        rows.append({"entry": name, "family": cfg.family, "samples": checks["samples"],
+                     "classes": checks["classes_present"],
+                     "largest": checks["largest_class_share"], "floor_fid": floor["fid"],
+                     "floor_precision": floor["precision"], "floor_recall": floor["recall"],
+                     **generated})
+    return sorted(rows, key=lambda row: row["fid"])
+
+
+def comparison_table() -> str:
+    rows = mnist_comparison()
+    if not rows:
+        return "No digit entry has been evaluated yet."
+    counts = sorted({row["samples"] for row in rows})
+    floors = sorted({round(row["floor_fid"]) for row in rows})
+    lines = ["| family | entry | FID | KID | precision | recall | density | coverage | "
+             "classifier score | classes | largest class |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['family']} | `{r['entry']}` | {r['fid']:.0f} | {r['kid']:.3f} | "
+                     f"{r['precision']:.2f} | {r['recall']:.2f} | {r['density']:.2f} | "
+                     f"{r['coverage']:.2f} | {r['classifier_score']:.2f} | {r['classes']}/10 | "
+                     f"{r['largest']:.1%} |")
+    lines += ["", f"{' / '.join(f'{c:,}' for c in counts)} samples per entry against the 500 "
+              "held-out digits, on the zoo MNIST classifier's 128 penultimate features. Real "
+              f"training digits at the same count score FID {' / '.join(map(str, floors))}: "
+              "the floor a perfect generator would reach. Lower FID and KID are better; "
+              "precision, recall, density and coverage are near 1 for real digits.",
+              "", f"![MNIST family comparison](saved_models/{COMPARISON_PLOT.name})"]
+    return "\n".join(lines)
+
+
+def draw_comparison(path=COMPARISON_PLOT) -> None:
+    """FID per family beside the real-digit floor, and precision against recall."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    rows = mnist_comparison()
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4), dpi=80)
+    names = [r["family"] for r in rows]
+    left.barh(names, [r["fid"] for r in rows], color="tab:blue")
+    left.axvline(rows[0]["floor_fid"], color="black", linestyle="--", label="real digits")
+    left.invert_yaxis()
+    left.set_xlabel("FID on the zoo MNIST classifier's features (lower is better)")
+    left.legend(loc="lower right")
+    for r in rows:
+        right.scatter(r["recall"], r["precision"], color="tab:blue")
+        right.annotate(r["family"], (r["recall"], r["precision"]), textcoords="offset points",
+                       xytext=(4, 4))
+    right.scatter([rows[0]["floor_recall"]], [rows[0]["floor_precision"]], color="black",
+                  marker="*", s=120, label="real digits")
+    right.legend(loc="lower left")
+    right.set_xlim(0, 1)
+    right.set_ylim(0, 1)
+    right.set_xlabel("recall (coverage of real digits)")
+    right.set_ylabel("precision (realism of samples)")
+    figure.suptitle(f"Digit entries, {rows[0]['samples']:,} samples each, same evaluator")
+    figure.tight_layout()
+    figure.savefig(path, metadata={"Software": None})
+    plt.close(figure)
+
+
+def _replace_between(text: str, start: str, end: str, body: str) -> str:
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    return f"{head}{start}\n{body}\n{end}{tail}"
+
+
 def readme_with_table(text: str) -> str:
-    head, _, rest = text.partition(START)
-    _, _, tail = rest.partition(END)
-    return f"{head}{START}\n{table()}\n{END}{tail}"
+    text = _replace_between(text, START, END, table())
+    return _replace_between(text, COMPARISON_START, COMPARISON_END, comparison_table())
 
 
 def main(argv):
     if "--write" in argv:
         README.write_text(readme_with_table(README.read_text()))
+        draw_comparison()
     else:
         print(table())
+        print()
+        print(comparison_table())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,119 @@
+"""Run the benchmark, print its tables and write them as JSON.
+
+    python -m ganzoo.bench            # everything, under 15 minutes on 2 CPU cores
+    python -m ganzoo.bench --quick    # fewer steps, two families, no time-to-quality race
+"""
+
+import datetime
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+from absl import app, flags
+
+flags.DEFINE_boolean("quick", False, "A smoke run: fewer steps and entries, no FID race.")
+flags.DEFINE_string("out", "runs/bench.json", "Where to write the results as JSON.")
+flags.DEFINE_float("fid_threshold", 1000.0, "FID (1,000 samples, MNIST classifier features) "
+                   "that ends the time-to-quality race.")
+flags.DEFINE_float("budget_s", 240.0, "Training seconds each recipe gets to reach it.")
+FLAGS = flags.FLAGS
+
+# The default entry of each family: its MNIST (or emoji) entry, which trains on embedded data.
+DEFAULT_ENTRIES = {
+    "gan": "gan_mnist", "dcgan": "dcgan_mnist", "cgan": "cgan_mnist", "wgan": "wgan_mnist",
+    "wgangp": "wgangp_mnist", "sngan": "sngan_mnist", "progan": "progan_mnist",
+    "pix2pix": "pix2pix_emoji", "cyclegan": "cyclegan_emoji",
+}
+QUICK_ENTRIES = ("gan_mnist", "dcgan_mnist")
+
+
+def machine() -> dict:
+    import keras
+    import tensorflow as tf
+
+    cpu = "unknown CPU"
+    if Path("/proc/cpuinfo").exists():
+        names = [line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
+                 .splitlines() if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    return {"date": datetime.date.today().isoformat(), "cpu": cpu, "cores": os.cpu_count(),
+            "gpus": len(tf.config.list_physical_devices("GPU")), "platform": platform.platform(),
+            "tensorflow": tf.__version__, "keras": keras.__version__}
+
+
+def print_table(title: str, rows: list[dict], columns: list[str]) -> None:
+    print(f"\n{title}")
+    widths = [max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
+    for row in rows:
+        print("  ".join(str(row.get(c, "")).ljust(w) for c, w in zip(columns, widths)),
+              flush=True)
+
+
+def main(argv):
+    del argv
+    from ganzoo.bench import memory, quality, throughput
+    from ganzoo.bench.throughput import Setting
+
+    started = time.perf_counter()
+    steps, warmup = (8, 3) if FLAGS.quick else (20, 5)
+    results = {"machine": machine(), "quick": FLAGS.quick}
+    print(json.dumps(results["machine"]))
+
+    entries = QUICK_ENTRIES if FLAGS.quick else tuple(DEFAULT_ENTRIES.values())
+    rows = [throughput.entry_images_per_second(name, Setting(), steps, warmup) for name in entries]
+    results["families"] = rows
+    print_table("Training throughput, each family's default entry (its config, float32, XLA on)",
+                rows, ["entry", "batch_size", "seconds_per_step", "images_per_second"])
+
+    settings = [Setting(jit, precision) for precision in ("float32", "mixed_bfloat16")
+                for jit in (True, False)]
+    rows = [throughput.entry_images_per_second("dcgan_mnist", s, steps, warmup) for s in settings]
+    results["settings"] = rows
+    print_table("dcgan_mnist per setting", rows,
+                ["setting", "seconds_per_step", "images_per_second"])
+
+    rows = throughput.tutorial_comparison(steps)
+    results["tutorial"] = rows
+    print_table("Against the TensorFlow DCGAN tutorial (batch 256, same data)", rows,
+                ["trainer", "seconds_per_step", "images_per_second", "ratio_to_tutorial"])
+
+    if not FLAGS.quick:
+        judge = quality.FidJudge()
+        race = [quality.zoo_recipe("dcgan_mnist", judge, FLAGS.fid_threshold, FLAGS.budget_s,
+                                   eval_every=200),
+                quality.tutorial_recipe(judge, FLAGS.fid_threshold, FLAGS.budget_s,
+                                        eval_every=18)]
+        ours, theirs = race
+        if ours["reached"]:
+            bound = theirs["seconds"] or FLAGS.budget_s
+            ours["speedup"] = (f"{bound / ours['seconds']:.1f}x"
+                               + ("" if theirs["reached"] else " at least (tutorial never got there)"))
+        results["time_to_quality"] = {"fid_threshold": FLAGS.fid_threshold,
+                                      "samples": quality.SAMPLES, "recipes": race}
+        print_table(f"Training seconds until FID <= {FLAGS.fid_threshold:g} "
+                    f"({quality.SAMPLES} samples, zoo MNIST classifier features; "
+                    f"budget {FLAGS.budget_s:g} s)", race,
+                    ["recipe", "reached", "seconds", "speedup"])
+        for recipe in race:
+            print(f"  {recipe['recipe']}: (seconds, FID) {recipe['curve']}")
+
+    rows = [{"measurement": "training dcgan_mnist (50 steps, runner)",
+             "peak_rss_mb": memory.peak_rss_mb("train", "dcgan_mnist")},
+            {"measurement": "ganzoo.load('dcgan_mnist').sample(1000)",
+             "peak_rss_mb": memory.peak_rss_mb("sample", "dcgan_mnist")}]
+    results["memory"] = rows
+    print_table("Peak resident memory (fresh process each)", rows,
+                ["measurement", "peak_rss_mb"])
+
+    results["bench_seconds"] = round(time.perf_counter() - started, 1)
+    out = Path(FLAGS.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(f"\nbench took {results['bench_seconds']:.0f} s; results in {out}")
+
+
+if __name__ == "__main__":
+    app.run(main)

@@ -1,0 +1,84 @@
+"""Training images per second through `model.fit`, per entry and per setting.
+
+"Images" are real training examples consumed: batch x discriminator steps per
+generator step for noise-to-image entries, the batch for translation entries.
+"""
+
+import time
+from dataclasses import dataclass
+
+import keras
+
+
+@dataclass(frozen=True)
+class Setting:
+    jit_compile: bool = True
+    precision: str = "float32"  # or "mixed_bfloat16" (Keras mixed precision)
+
+    @property
+    def label(self) -> str:
+        return f"{self.precision}, XLA {'on' if self.jit_compile else 'off'}"
+
+
+def fit_seconds_per_step(model, batches, steps: int, warmup: int) -> float:
+    model.fit(batches, epochs=1, steps_per_epoch=warmup, verbose=0)  # tracing, XLA compile
+    start = time.perf_counter()
+    model.fit(batches, epochs=1, steps_per_epoch=steps, verbose=0)
+    return (time.perf_counter() - start) / steps
+
+
+def entry_images_per_second(name: str, setting: Setting, steps: int, warmup: int) -> dict:
+    """Build zoo entry `name` as configured (under `setting`) and time `fit` on its real data."""
+    from ganzoo import config, datasets, zoo
+
+    cfg = config.load_entry(name)
+    data = datasets.for_entry(cfg)
+    keras.mixed_precision.set_global_policy(setting.precision)
+    try:
+        keras.utils.set_random_seed(0)
+        model = zoo.build_from_config(cfg)
+        model.compile(jit_compile=setting.jit_compile)
+        batches = model.input_pipeline(data, global_batch_size=cfg.train.batch_size, seed=0)
+        seconds = fit_seconds_per_step(model, batches, steps, warmup)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+        keras.backend.clear_session()
+    per_step = cfg.train.batch_size * getattr(cfg.model, "d_steps", 1)
+    return {"entry": name, "family": cfg.family, "setting": setting.label,
+            "batch_size": cfg.train.batch_size, "seconds_per_step": round(seconds, 4),
+            "images_per_second": round(per_step / seconds, 1)}
+
+
+def tutorial_comparison(steps: int, warmup_epochs: int = 1) -> list[dict]:
+    """The tutorial's own loop vs ganzoo's `fit` on the identical networks and algorithm,
+    both on the embedded MNIST training digits, batch 256."""
+    from ganzoo.bench import tutorial
+    from ganzoo.datasets import mnist
+
+    train_images = mnist.embedded_arrays("train")[0]
+    rows = []
+    loop = tutorial.TutorialLoop(train_images)
+    steps_per_epoch = -(-len(train_images) // tutorial.BATCH_SIZE)
+    loop.train_for(warmup_epochs * steps_per_epoch)  # both traces (full and last batch)
+    seconds, seen = loop.train_for(steps)
+    rows.append({"trainer": "TF DCGAN tutorial loop (tf.function, as published)",
+                 "seconds_per_step": round(seconds / steps, 4),
+                 "images_per_second": round(seen / seconds, 1)})
+    keras.backend.clear_session()
+
+    from ganzoo import datasets
+
+    data = datasets.load("mnist", "train")
+    for jit in (True, False):
+        keras.utils.set_random_seed(0)
+        model = tutorial.ganzoo_model(jit_compile=jit)
+        batches = model.input_pipeline(data, global_batch_size=tutorial.BATCH_SIZE, seed=0)
+        seconds = fit_seconds_per_step(model, batches, steps, warmup=3)
+        rows.append({"trainer": f"ganzoo model.fit, same networks and step, XLA {'on' if jit else 'off'}",
+                     "seconds_per_step": round(seconds, 4),
+                     "images_per_second": round(tutorial.BATCH_SIZE / seconds, 1)})
+        keras.backend.clear_session()
+    baseline = rows[0]["images_per_second"]
+    for row in rows:
+        row["ratio_to_tutorial"] = round(row["images_per_second"] / baseline, 2)
+    return rows
