@@ -18,16 +18,20 @@
   mean over those runs is reported, as PacGAN reports it.
 
 The result is printed and stored in the version's card.json, and the entry's
-model card is re-rendered from it.
+model card is re-rendered from it. `--all` evaluates every shipped entry in turn
+and prints how long each took. Reference features of real digits are cached
+(`ganzoo.paths.cache_dir()`), so reruns skip them.
 """
 
 import json
 import tempfile
+import time
 
 import numpy as np
 from absl import app, flags
 
 flags.DEFINE_string("name", None, "Zoo entry to evaluate.")
+flags.DEFINE_boolean("all", False, "Evaluate every entry with a trained version, and time it.")
 flags.DEFINE_integer("version", None, "Version to evaluate (default: newest).")
 flags.DEFINE_integer("samples", None, "Number of samples (default: 2,000 images or 2,500 points).")
 flags.DEFINE_integer("seed", 0, "Sampling seed.")
@@ -35,7 +39,6 @@ flags.DEFINE_integer("train_seeds", 0, "2D entries: also train this many seeds a
 flags.DEFINE_integer("workers", 1, "With --train_seeds: seeds trained at once, in processes.")
 flags.DEFINE_string("models_dir", None, "Models directory (default: $GANZOO_MODELS_DIR or saved_models/).")
 flags.DEFINE_boolean("write", True, "Store the result in the model card.")
-flags.mark_flag_as_required("name")
 FLAGS = flags.FLAGS
 
 
@@ -143,15 +146,26 @@ def over_training_seeds(cfg, count, samples=None, seed=0, workers=1) -> dict:
     `workers` > 1 trains that many seeds at once in separate processes; each run
     depends only on its seed (stateless data and noise), not on what runs beside it.
     """
+    import keras
+
+    progress = keras.utils.Progbar(count, unit_name="training seed")
     if workers > 1:
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import ProcessPoolExecutor, as_completed
 
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            runs = list(pool.map(_train_seed_and_check, [cfg.name] * count, range(count),
-                                 [samples] * count, [seed] * count))
+            futures = {pool.submit(_train_seed_and_check, cfg.name, s, samples, seed): s
+                       for s in range(count)}
+            by_seed = {}
+            for done, future in enumerate(as_completed(futures), 1):
+                by_seed[futures[future]] = future.result()
+                progress.update(done)
+            runs = [by_seed[s] for s in range(count)]
     else:
-        runs = [_train_seed_and_check(cfg.name, s, samples, seed) for s in range(count)]
+        runs = []
+        for s in range(count):
+            runs.append(_train_seed_and_check(cfg.name, s, samples, seed))
+            progress.update(s + 1)
     numeric = [k for k, v in runs[0].items() if isinstance(v, (int, float))]
     summary = {f"mean_{k}": round(float(np.mean([r[k] for r in runs])), 4) for k in numeric}
     summary["per_seed"] = [{k: r[k] for k in numeric} for r in runs]
@@ -184,8 +198,36 @@ def evaluate(name, version=None, samples=None, seed=0, train_seeds=0, models_dir
     return report
 
 
+def evaluate_all(models_dir=None, write=True) -> list[dict]:
+    """Evaluate the newest version of every trained entry with default settings; time each."""
+    import keras
+
+    from ganzoo import paths, zoo, zoo_table
+
+    root = paths.models_dir(models_dir)
+    names = [n for n in zoo.list_models() if zoo.available_versions(root / n)]
+    progress = keras.utils.Progbar(len(names), unit_name="entry")
+    rows = []
+    for done, name in enumerate(names, 1):
+        start = time.perf_counter()
+        report = evaluate(name, models_dir=models_dir, write=write)
+        rows.append({"entry": name, "seconds": round(time.perf_counter() - start, 1),
+                     "checks": zoo_table.summary(report)})
+        progress.update(done)
+    return rows
+
+
 def main(argv):
     del argv
+    if FLAGS.all == bool(FLAGS.name):
+        raise app.UsageError("give --name NAME or --all")
+    if FLAGS.all:
+        start = time.perf_counter()
+        rows = evaluate_all(FLAGS.models_dir, FLAGS.write)
+        for row in rows:
+            print(f"{row['entry']:<26} {row['seconds']:>7.1f} s  {row['checks']}")
+        print(f"{len(rows)} entries evaluated in {time.perf_counter() - start:.0f} s")
+        return
     report = evaluate(FLAGS.name, FLAGS.version, FLAGS.samples, FLAGS.seed, FLAGS.train_seeds,
                       FLAGS.models_dir, FLAGS.write, FLAGS.workers)
     print(json.dumps(report, indent=2))

@@ -42,3 +42,11 @@ def models_dir(override: str | os.PathLike | None = None) -> Path:
     """Where `train` exports and `load` looks first: flag, then env, then the shipped zoo."""
     chosen = override or os.environ.get(MODELS_ENV)
     return Path(chosen).expanduser() if chosen else shipped_models_dir()
+
+
+CACHE_ENV = "GANZOO_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Derived data that is safe to delete (reference features for evaluation)."""
+    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "ganzoo")

@@ -72,3 +72,9 @@ def models_dir(tmp_path, monkeypatch):
     path = tmp_path / "models"
     monkeypatch.setenv("GANZOO_MODELS_DIR", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    """Tests never read or write the user's evaluation cache."""
+    monkeypatch.setenv("GANZOO_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -10,17 +10,25 @@ real held-out digits against the same reference: the floor that a perfect
 generator would reach at these sample counts.
 """
 
+import hashlib
+
 import numpy as np
 import keras
 
-from ganzoo import metrics
+from ganzoo import metrics, paths
 
-FEATURE_LAYER = -4  # the classifier's Dense(128) ReLU output (before dropout and logits)
+def feature_layer(classifier: keras.Model) -> keras.layers.Layer:
+    """The last hidden Dense layer (the MNIST classifier's Dense(128) ReLU), found by type:
+    counting layers from the end once picked the 3,136-wide flatten output instead."""
+    dense = [layer for layer in classifier.layers if isinstance(layer, keras.layers.Dense)]
+    if len(dense) < 2:
+        raise ValueError(f"{classifier.name} has no hidden Dense layer to take features from")
+    return dense[-2]
 
 
 def classifier_features(classifier: keras.Model, images: np.ndarray, batch_size=500):
     """(penultimate activations, logits) of `classifier` on images in [-1, 1]."""
-    layer = classifier.layers[FEATURE_LAYER]
+    layer = feature_layer(classifier)
     extractor = keras.Model(classifier.input, [layer.output, classifier.output])
     features, logits = [], []
     for start in range(0, len(images), batch_size):
@@ -44,25 +52,49 @@ def distribution_report(generated_features, generated_logits, reference_features
     return {key: round(float(value), 4) for key, value in report.items()}
 
 
+def _scaled(images):
+    return images.astype(np.float32) / 127.5 - 1.0
+
+
+def real_digit_statistics(classifier: keras.Model, floor_count: int) -> dict:
+    """The reference (held-out digits') features and the real floor's features and logits,
+    cached on disk under a key of the classifier's weights and the floor count: they are the
+    same for every entry and every rerun."""
+    from ganzoo.datasets import mnist
+
+    digest = hashlib.sha256(b"".join(np.asarray(w).tobytes() for w in classifier.weights))
+    cache = paths.cache_dir() / (f"digit_reference_{feature_layer(classifier).name}_"
+                                 f"{digest.hexdigest()[:16]}_{floor_count}.npz")
+    if cache.is_file():
+        with np.load(cache) as stored:
+            return dict(stored)
+    train_images = _scaled(mnist.embedded_arrays("train")[0])
+    reference, _ = classifier_features(classifier, _scaled(mnist.embedded_arrays("test")[0]))
+    # The floor draws as many real digits as there are samples: FID's bias depends on the
+    # sample count, so only a floor at the same count says what a perfect generator scores.
+    floor_images = train_images[np.random.default_rng(0).choice(len(train_images), floor_count,
+                                                                replace=False)]
+    floor, floor_logits = classifier_features(classifier, floor_images)
+    stats = {"reference": reference, "floor": floor, "floor_logits": floor_logits}
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    partial = cache.with_suffix(f".{np.random.randint(1 << 30)}.tmp.npz")
+    np.savez(partial, **stats)
+    partial.replace(cache)  # atomic: a concurrent reader never sees half a file
+    return stats
+
+
 def digit_distribution_checks(samples: np.ndarray, classifier: keras.Model) -> dict:
     """Generated digits vs the 500 held-out embedded digits, beside the real-vs-real floor
     (as many training digits as samples, vs the same held-out digits), plus memorization in
     pixel space."""
     from ganzoo.datasets import mnist
 
-    def scaled(images):
-        return images.astype(np.float32) / 127.5 - 1.0
-
-    train_images = scaled(mnist.embedded_arrays("train")[0])
-    held_out = scaled(mnist.embedded_arrays("test")[0])
-    reference, _ = classifier_features(classifier, held_out)
-    generated, generated_logits = classifier_features(classifier, samples)
-    # The floor draws as many real digits as there are samples: FID's bias depends on the
-    # sample count, so only a floor at the same count says what a perfect generator scores.
+    train_images = _scaled(mnist.embedded_arrays("train")[0])
+    held_out = _scaled(mnist.embedded_arrays("test")[0])
     floor_count = min(len(samples), len(train_images))
-    floor_images = train_images[np.random.default_rng(0).choice(len(train_images), floor_count,
-                                                                replace=False)]
-    floor, floor_logits = classifier_features(classifier, floor_images)
+    stats = real_digit_statistics(classifier, floor_count)
+    reference, floor, floor_logits = stats["reference"], stats["floor"], stats["floor_logits"]
+    generated, generated_logits = classifier_features(classifier, samples)
     copying = metrics.memorization(samples.reshape(len(samples), -1),
                                    train_images.reshape(len(train_images), -1),
                                    held_out.reshape(len(held_out), -1))
@@ -70,7 +102,7 @@ def digit_distribution_checks(samples: np.ndarray, classifier: keras.Model) -> d
         "feature_network": "zoo MNIST classifier, penultimate layer (128 features)",
         "reference": f"{len(held_out)} held-out embedded MNIST digits (never trained on)",
         "generated": distribution_report(generated, generated_logits, reference),
-        "real_floor": {"samples": f"{len(floor_images)} embedded training digits",
+        "real_floor": {"samples": f"{floor_count} embedded training digits",
                        **distribution_report(floor, floor_logits, reference)},
         "memorization": {k: round(v, 4) if isinstance(v, float) else v
                          for k, v in copying.items()},

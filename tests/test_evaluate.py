@@ -1,0 +1,73 @@
+"""`ganzoo.evaluate`: digit distribution checks, their cached reference features, `--all`."""
+
+import numpy as np
+import pytest
+
+from ganzoo import config, evaluate, paths
+from ganzoo.datasets import mnist
+from ganzoo.evaluation import digit_classifier, image_metrics
+from ganzoo.training import runner
+from tests.conftest import tiny_overrides
+
+
+def real_digits(split):
+    return mnist.embedded_arrays(split)[0].astype(np.float32) / 127.5 - 1.0
+
+
+def test_reference_features_are_cached_and_reused(monkeypatch):
+    classifier = digit_classifier.load()
+    first = image_metrics.real_digit_statistics(classifier, 300)
+    assert len(list(paths.cache_dir().glob("digit_reference_*300.npz"))) == 1
+
+    def no_recompute(*args, **kwargs):
+        raise AssertionError("cached features were recomputed")
+
+    monkeypatch.setattr(image_metrics, "classifier_features", no_recompute)
+    second = image_metrics.real_digit_statistics(classifier, 300)
+    for key in ("reference", "floor", "floor_logits"):
+        np.testing.assert_array_equal(first[key], second[key])
+
+
+def test_another_classifier_gets_its_own_cache_entry():
+    classifier = digit_classifier.load()
+    image_metrics.real_digit_statistics(classifier, 300)
+    kernel = classifier.weights[0]
+    kernel.assign(kernel.numpy() * 1.01)
+    image_metrics.real_digit_statistics(classifier, 300)
+    assert len(list(paths.cache_dir().glob("digit_reference_*300.npz"))) == 2
+
+
+def test_real_digits_score_like_the_floor_and_training_copies_are_flagged():
+    classifier = digit_classifier.load()
+    held_out = image_metrics.digit_distribution_checks(real_digits("test"), classifier)
+    assert held_out["generated"]["fid"] < 1.0  # the reference set against itself
+    assert not held_out["memorization"]["copies_training_data"]
+    copies = image_metrics.digit_distribution_checks(real_digits("train")[:500], classifier)
+    assert copies["memorization"]["copies_training_data"]
+    noise = np.random.default_rng(0).uniform(-1, 1, (500, 28, 28, 1)).astype(np.float32)
+    scrambled = image_metrics.digit_distribution_checks(noise, classifier)
+    assert scrambled["generated"]["fid"] > 5 * copies["real_floor"]["fid"]
+
+
+def test_evaluate_all_times_every_trained_entry(tmp_path):
+    cfg = config.load_entry("gan_ring8", {**tiny_overrides("gan"), "train.steps": 2})
+    runner.run(cfg, workdir=tmp_path / "run", models_dir=tmp_path / "models", verbose=0)
+    rows = evaluate.evaluate_all(models_dir=tmp_path / "models")
+    assert [row["entry"] for row in rows] == ["gan_ring8"]
+    assert rows[0]["seconds"] > 0 and "/8 modes" in rows[0]["checks"]
+
+
+@pytest.mark.parametrize("argv", [["evaluate"], ["evaluate", "--name", "gan_ring8", "--all"]])
+def test_evaluate_needs_exactly_one_of_name_or_all(argv):
+    from absl import app
+
+    with pytest.raises(app.UsageError, match="--name NAME or --all"):
+        evaluate.FLAGS(argv)
+        evaluate.main([])
+
+
+def test_digit_features_are_the_classifiers_128_penultimate_units():
+    classifier = digit_classifier.load()
+    features, logits = image_metrics.classifier_features(classifier, real_digits("test")[:10])
+    assert features.shape == (10, 128) and logits.shape == (10, 10)
+    assert image_metrics.feature_layer(classifier).units == 128
