@@ -15,7 +15,7 @@ from absl import app, flags
 
 flags.DEFINE_boolean("quick", False, "A smoke run: fewer steps and entries, no FID race.")
 flags.DEFINE_string("out", "runs/bench.json", "Where to write the results as JSON.")
-flags.DEFINE_float("fid_threshold", 1000.0, "FID (1,000 samples, MNIST classifier features) "
+flags.DEFINE_float("fid_threshold", 500.0, "FID (1,000 samples, MNIST classifier features) "
                    "that ends the time-to-quality race.")
 flags.DEFINE_float("budget_s", 240.0, "Training seconds each recipe gets to reach it.")
 FLAGS = flags.FLAGS
