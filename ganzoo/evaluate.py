@@ -183,15 +183,21 @@ def evaluate(name, version=None, samples=None, seed=0, train_seeds=0, models_dir
     command = f"python -m ganzoo.evaluate --name {name} --seed {seed}"
     if samples:
         command += f" --samples {samples}"
-    if train_seeds:
-        report["over_training_seeds"] = over_training_seeds(cfg, train_seeds, samples, seed,
-                                                            workers)
-        command += f" --train_seeds {train_seeds}"
     report["command"] = command
+    entry_dir, _ = zoo.locate(name, model.zoo_version, models_dir)
+    card_path = entry_dir / str(model.zoo_version) / "ganzoo" / "card.json"
+    card = json.loads(card_path.read_text())
+    if train_seeds:
+        seeds_command = f"{command} --train_seeds {train_seeds}"
+        report["over_training_seeds"] = {
+            **over_training_seeds(cfg, train_seeds, samples, seed, workers),
+            "command": seeds_command}
+    else:  # keep a multi-seed result measured earlier: it costs many trainings to redo
+        earlier = (card.get("checks") or {})
+        if "over_training_seeds" in earlier:
+            report["over_training_seeds"] = {"command": earlier.get("command"),
+                                             **earlier["over_training_seeds"]}
     if write:
-        entry_dir, _ = zoo.locate(name, model.zoo_version, models_dir)
-        card_path = entry_dir / str(model.zoo_version) / "ganzoo" / "card.json"
-        card = json.loads(card_path.read_text())
         card["checks"] = report
         card_path.write_text(json.dumps(card, indent=2))
         export.write_model_card(entry_dir)

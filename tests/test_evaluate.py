@@ -71,3 +71,21 @@ def test_digit_features_are_the_classifiers_128_penultimate_units():
     features, logits = image_metrics.classifier_features(classifier, real_digits("test")[:10])
     assert features.shape == (10, 128) and logits.shape == (10, 10)
     assert image_metrics.feature_layer(classifier).units == 128
+
+
+def test_a_plain_rerun_keeps_an_earlier_multi_seed_result(tmp_path):
+    """`--train_seeds` costs many trainings; `evaluate --all` or a plain rerun must not drop it."""
+    import json
+
+    cfg = config.load_entry("gan_ring8", {**tiny_overrides("gan"), "train.steps": 2})
+    result = runner.run(cfg, workdir=tmp_path / "run", models_dir=tmp_path / "models", verbose=0)
+    card_path = result.version_dir / "ganzoo" / "card.json"
+    card = json.loads(card_path.read_text())
+    card["checks"] = {"command": "python -m ganzoo.evaluate --name gan_ring8 --train_seeds 5",
+                      "over_training_seeds": {"mean_modes_covered": 7.5, "training_seeds": 5}}
+    card_path.write_text(json.dumps(card))
+    report = evaluate.evaluate("gan_ring8", models_dir=tmp_path / "models")
+    kept = json.loads(card_path.read_text())["checks"]["over_training_seeds"]
+    assert kept == report["over_training_seeds"]
+    assert kept["mean_modes_covered"] == 7.5
+    assert kept["command"].endswith("--train_seeds 5")
