@@ -3,6 +3,7 @@ shares a work directory."""
 
 import json
 
+import numpy as np
 import pytest
 import tensorflow as tf
 
@@ -77,8 +78,6 @@ def test_kill_9_mid_run_then_the_same_command_ends_like_an_uninterrupted_run(tmp
     import time
     from pathlib import Path
 
-    import numpy as np
-
     import ganzoo
 
     repo = Path(__file__).resolve().parent.parent
@@ -126,3 +125,30 @@ def test_a_checkpoint_write_cut_short_leaves_the_previous_checkpoint_in_use(tmp_
     assert tf.train.latest_checkpoint(checkpoints).endswith("ckpt-4")
     result = runner.run(tiny_ring(), workdir=tmp_path, export_model=False, verbose=0)
     assert result.step == 8
+
+
+def test_a_work_directory_from_before_a_new_option_still_resumes(tmp_path):
+    """config.json written before `train.precision` and `model.update` existed: the rerun
+    treats the missing options as their defaults instead of refusing the directory."""
+    runner.run(tiny_ring(**{"train.steps": 4}), workdir=tmp_path, export_model=False, verbose=0)
+    saved = json.loads((tmp_path / "config.json").read_text())
+    del saved["train"]["precision"], saved["model"]["update"]
+    (tmp_path / "config.json").write_text(json.dumps(saved))
+    result = runner.run(tiny_ring(), workdir=tmp_path, export_model=False, verbose=0)
+    assert result.step == 8
+    with pytest.raises(config.ConfigError, match="differs in train.batch_size"):
+        runner.run(tiny_ring(**{"train.batch_size": 16}), workdir=tmp_path, export_model=False,
+                   verbose=0)
+
+
+def test_mixed_bfloat16_training_exports_a_float32_model(tmp_path):
+    import ganzoo
+
+    cfg = config.load_entry("dcgan_mnist", {**tiny_overrides("dcgan"),
+                                            "train.precision": "mixed_bfloat16"})
+    result = runner.run(cfg, workdir=tmp_path / "run", models_dir=tmp_path / "models", verbose=0)
+    assert result.model.generator.layers[1].dtype_policy.name == "float32"
+    loaded = ganzoo.load("dcgan_mnist", models_dir=tmp_path / "models")
+    assert loaded.sample(4, seed=0).dtype == np.float32
+    for x, y in zip(loaded.get_weights(), result.model.get_weights()):
+        np.testing.assert_array_equal(x, y)

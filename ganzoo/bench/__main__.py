@@ -58,7 +58,7 @@ def main(argv):
     from ganzoo.bench.throughput import Setting
 
     started = time.perf_counter()
-    steps, warmup = (8, 3) if FLAGS.quick else (20, 5)
+    steps, warmup = (8, 3) if FLAGS.quick else (15, 4)
     results = {"machine": machine(), "quick": FLAGS.quick}
     print(json.dumps(results["machine"]))
 
@@ -82,21 +82,30 @@ def main(argv):
 
     if not FLAGS.quick:
         judge = quality.FidJudge()
-        race = [quality.zoo_recipe("dcgan_mnist", judge, FLAGS.fid_threshold, FLAGS.budget_s,
-                                   eval_every=200),
-                quality.tutorial_recipe(judge, FLAGS.fid_threshold, FLAGS.budget_s,
-                                        eval_every=18)]
-        ours, theirs = race
-        if ours["reached"]:
-            bound = theirs["seconds"] or FLAGS.budget_s
-            ours["speedup"] = (f"{bound / ours['seconds']:.1f}x"
-                               + ("" if theirs["reached"] else " at least (tutorial never got there)"))
+        ours = quality.zoo_recipe("dcgan_mnist", judge, FLAGS.fid_threshold, FLAGS.budget_s,
+                                  eval_every=200)
+        # The tutorial gets 5x our time (or the whole budget): not reaching the threshold
+        # in it is what "at least 5x sooner" means.
+        tutorial_budget = 5 * ours["seconds"] if ours["reached"] else FLAGS.budget_s
+        theirs = quality.tutorial_recipe(judge, FLAGS.fid_threshold, tutorial_budget,
+                                         eval_every=36)
+        bfloat16 = quality.zoo_recipe("dcgan_mnist", judge, FLAGS.fid_threshold, FLAGS.budget_s,
+                                      eval_every=200,
+                                      overrides={"train.precision": "mixed_bfloat16",
+                                                 "train.jit_compile": False})
+        race = [ours, theirs, bfloat16]
+        for recipe in (theirs, bfloat16):
+            if ours["reached"]:
+                if recipe["reached"]:
+                    recipe["ours_sooner_by"] = f"{recipe['seconds'] / ours['seconds']:.1f}x"
+                else:
+                    recipe["ours_sooner_by"] = (f"more than {recipe['curve'][-1][0] / ours['seconds']:.1f}x"
+                                                " (never reached it)")
         results["time_to_quality"] = {"fid_threshold": FLAGS.fid_threshold,
                                       "samples": quality.SAMPLES, "recipes": race}
         print_table(f"Training seconds until FID <= {FLAGS.fid_threshold:g} "
-                    f"({quality.SAMPLES} samples, zoo MNIST classifier features; "
-                    f"budget {FLAGS.budget_s:g} s)", race,
-                    ["recipe", "reached", "seconds", "speedup"])
+                    f"({quality.SAMPLES} samples, zoo MNIST classifier features)", race,
+                    ["recipe", "reached", "seconds", "ours_sooner_by"])
         for recipe in race:
             print(f"  {recipe['recipe']}: (seconds, FID) {recipe['curve']}")
 

@@ -45,15 +45,17 @@ def race(train_chunk, sample, judge: FidJudge, threshold: float, budget_s: float
 
 
 def zoo_recipe(name: str, judge: FidJudge, threshold: float, budget_s: float,
-               eval_every: int) -> dict:
-    """Entry `name` as configured (networks, optimizers, schedule, EMA, XLA), through `fit`."""
+               eval_every: int, overrides: dict | None = None) -> dict:
+    """Entry `name` as configured (networks, optimizers, schedule, EMA, XLA, precision),
+    through `fit`; `overrides` changes config keys (e.g. train.precision)."""
     from ganzoo import config, datasets, zoo
-    from ganzoo.training.runner import make_optimizer
+    from ganzoo.training.runner import dtype_policy, make_optimizer
 
-    cfg = config.load_entry(name)
+    cfg = config.load_entry(name, overrides)
     data = datasets.for_entry(cfg)
     keras.utils.set_random_seed(cfg.train.seed)
-    model = zoo.build_from_config(cfg)
+    with dtype_policy(cfg.train.precision):
+        model = zoo.build_from_config(cfg)
     model.compile(d_optimizer=make_optimizer(cfg.train, cfg.train.d_learning_rate),
                   g_optimizer=make_optimizer(cfg.train, cfg.train.g_learning_rate),
                   jit_compile=cfg.train.jit_compile)
@@ -67,7 +69,8 @@ def zoo_recipe(name: str, judge: FidJudge, threshold: float, budget_s: float,
 
     result = race(train_chunk, lambda: model.sample(SAMPLES, seed=0), judge, threshold, budget_s)
     keras.backend.clear_session()
-    return {"recipe": f"ganzoo {name} (its zoo config, batch {cfg.train.batch_size})", **result}
+    changed = ", ".join(f"{k}={v}" for k, v in (overrides or {}).items()) or "its zoo config"
+    return {"recipe": f"ganzoo {name} ({changed}, batch {cfg.train.batch_size})", **result}
 
 
 def tutorial_recipe(judge: FidJudge, threshold: float, budget_s: float, eval_every: int) -> dict:

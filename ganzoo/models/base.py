@@ -178,46 +178,49 @@ class AdversarialModel(TwoPlayerModel):
 
     def _discriminator_update(self, real, labels, z):
         with tf.GradientTape() as tape:
-            fake = self.generate(z, labels, training=True)
-            real_logits = self.discriminate(real, labels, training=True)
-            fake_logits = self.discriminate(fake, labels, training=True)
-            loss = self.discriminator_loss(real_logits, fake_logits)
-            loss += self.discriminator_penalty(real, fake, labels, real_logits)
-            scaled_loss = self.replica_share(loss)
-        self.descend(self.d_optimizer, tape, scaled_loss, self.discriminator_variables)
-        self.after_discriminator_update()
-        self.track(d_loss=loss, real_score=tf.reduce_mean(real_logits),
-                   fake_score=tf.reduce_mean(fake_logits))
+            real_logits, fake_logits, loss = self._discriminator_pass(real, labels, z)
+            scaled_loss = self.replica_share(loss)  # inside the tape, so it is differentiated
+        self._apply_discriminator_step(tape, scaled_loss, loss, real_logits, fake_logits)
 
     def _generator_update(self, z, labels):
         with tf.GradientTape() as tape:
             fake = self.generate(z, labels, training=True)
             loss = self.generator_loss(self.discriminate(fake, labels, training=True))
             scaled_loss = self.replica_share(loss)
+        self._apply_generator_step(tape, scaled_loss, loss)
+
+    def _simultaneous_update(self, real, labels, z):
+        with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
+            real_logits, fake_logits, d_loss = self._discriminator_pass(real, labels, z)
+            g_loss = self.generator_loss(fake_logits)
+            scaled_d_loss, scaled_g_loss = self.replica_share(d_loss), self.replica_share(g_loss)
+        # Both gradients come from the recorded forward pass, so the discriminator's
+        # update below does not leak into the generator's gradient.
+        self._apply_discriminator_step(d_tape, scaled_d_loss, d_loss, real_logits, fake_logits)
+        self._apply_generator_step(g_tape, scaled_g_loss, g_loss)
+
+    def _discriminator_pass(self, real, labels, z):
+        """(real logits, fake logits, discriminator loss incl. any penalty); call it inside
+        the tape(s) that differentiate it."""
+        fake = self.generate(z, labels, training=True)
+        real_logits = self.discriminate(real, labels, training=True)
+        fake_logits = self.discriminate(fake, labels, training=True)
+        loss = self.discriminator_loss(real_logits, fake_logits)
+        loss += self.discriminator_penalty(real, fake, labels, real_logits)
+        return real_logits, fake_logits, loss
+
+    def _apply_discriminator_step(self, tape, scaled_loss, loss, real_logits, fake_logits):
+        self.descend(self.d_optimizer, tape, scaled_loss, self.discriminator_variables)
+        self.after_discriminator_update()
+        self.track(d_loss=loss, real_score=tf.reduce_mean(real_logits),
+                   fake_score=tf.reduce_mean(fake_logits))
+
+    def _apply_generator_step(self, tape, scaled_loss, loss):
         grads = self.descend(self.g_optimizer, tape, scaled_loss, self.generator_variables)
         # The norm of the per-replica gradient of the *mean* loss: the number
         # that collapses towards 0 when a saturating loss stops teaching G.
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         self.track(g_loss=loss, g_grad_norm=tf.linalg.global_norm(grads) * replicas)
-
-    def _simultaneous_update(self, real, labels, z):
-        with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
-            fake = self.generate(z, labels, training=True)
-            real_logits = self.discriminate(real, labels, training=True)
-            fake_logits = self.discriminate(fake, labels, training=True)
-            d_loss = self.discriminator_loss(real_logits, fake_logits)
-            d_loss += self.discriminator_penalty(real, fake, labels, real_logits)
-            g_loss = self.generator_loss(fake_logits)
-            scaled_d_loss, scaled_g_loss = self.replica_share(d_loss), self.replica_share(g_loss)
-        # Both gradients come from the recorded forward pass, so the discriminator's
-        # update below does not leak into the generator's gradient.
-        self.descend(self.d_optimizer, d_tape, scaled_d_loss, self.discriminator_variables)
-        self.after_discriminator_update()
-        grads = self.descend(self.g_optimizer, g_tape, scaled_g_loss, self.generator_variables)
-        replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        self.track(d_loss=d_loss, real_score=tf.reduce_mean(real_logits),
-                   fake_score=tf.reduce_mean(fake_logits), g_loss=g_loss,
-                   g_grad_norm=tf.linalg.global_norm(grads) * replicas)
 
     def discriminator_penalty(self, real, fake, labels, real_logits):
         """Extra discriminator loss term (a gradient penalty, a drift term). None by default."""

@@ -16,6 +16,7 @@ storage every worker can read) and write their share of each save into a private
 scratch folder that is deleted at once (`distribute.WorkerRole`).
 """
 
+import contextlib
 import json
 import shlex
 import shutil
@@ -82,7 +83,7 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
         _claim_workdir(workdir, cfg)
     data = datasets.for_entry(cfg)
     keras.utils.set_random_seed(train.seed)
-    with strategy.scope():
+    with strategy.scope(), dtype_policy(train.precision):
         model = zoo.build_from_config(cfg)
         model.compile(
             d_optimizer=make_optimizer(train, train.d_learning_rate,
@@ -147,6 +148,7 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
             "command": command or f"python -m ganzoo.train --name {cfg.name}",
         }
         picture = picture_fn(model) if picture_fn else None
+        model = _float32_copy(model, cfg)
         if not role.is_chief:  # joins the chief's saves, keeps nothing
             export.export(model, cfg, workdir / role.scratch_name / "models", card, picture)
             return RunResult(model, step, wall_time, None)
@@ -157,6 +159,27 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
         )
         logging.info("Exported %s version %s to %s", cfg.name, version_dir.name, version_dir)
     return RunResult(model, step, wall_time, version_dir)
+
+
+@contextlib.contextmanager
+def dtype_policy(name: str):
+    """Keras' global dtype policy while a model is built (layers take it then)."""
+    previous = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy(name)
+    try:
+        yield
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
+
+
+def _float32_copy(model, cfg):
+    """The model itself, or for mixed-precision training a float32 twin with its weights
+    (variables are float32 either way), so exports and their signatures are float32."""
+    if cfg.train.precision == "float32":
+        return model
+    twin = zoo.build_from_config(cfg)
+    twin.set_weights(model.get_weights())
+    return twin
 
 
 def preview_function(cfg, data):
@@ -204,7 +227,7 @@ def _claim_workdir(workdir: Path, cfg: config_lib.EntryConfig) -> None:
     """Check that the work directory belongs to this same experiment, or claim it."""
     saved_path = workdir / "config.json"
     if saved_path.exists():
-        saved = json.loads(saved_path.read_text())
+        saved = _with_defaults(json.loads(saved_path.read_text()), str(saved_path))
         differences = _differences(saved, json.loads(cfg.to_json()))
         differences.discard("train.steps")  # extending a finished run is allowed
         if differences:
@@ -213,6 +236,16 @@ def _claim_workdir(workdir: Path, cfg: config_lib.EntryConfig) -> None:
                 f"{', '.join(sorted(differences))}); use another --workdir or the same settings"
             )
     saved_path.write_text(cfg.to_json())
+
+
+def _with_defaults(saved: dict, where: str) -> dict:
+    """The saved config with options added since it was written set to their defaults, so a
+    new option does not orphan older work directories."""
+    raw = {key: value for key, value in saved.items() if key != "name"}
+    try:
+        return json.loads(config_lib.from_dict(saved.get("name", ""), raw, where).to_json())
+    except (config_lib.ConfigError, KeyError, TypeError):
+        return saved  # compared as written; the differences name the keys
 
 
 def _differences(a, b, prefix="") -> set[str]:
