@@ -49,7 +49,7 @@ def entry_images_per_second(name: str, setting: Setting, steps: int, warmup: int
             "images_per_second": round(per_step / seconds, 1)}
 
 
-def tutorial_comparison(steps: int, warmup_epochs: int = 1) -> list[dict]:
+def tutorial_comparison(steps: int, warmup_epochs: int = 1, xla=(True, False)) -> list[dict]:
     """The tutorial's own loop vs ganzoo's `fit` on the identical networks and algorithm,
     both on the embedded MNIST training digits, batch 256."""
     from ganzoo.bench import tutorial
@@ -69,7 +69,7 @@ def tutorial_comparison(steps: int, warmup_epochs: int = 1) -> list[dict]:
     from ganzoo import datasets
 
     data = datasets.load("mnist", "train")
-    for jit in (True, False):
+    for jit in xla:
         keras.utils.set_random_seed(0)
         model = tutorial.ganzoo_model(jit_compile=jit)
         batches = model.input_pipeline(data, global_batch_size=tutorial.BATCH_SIZE, seed=0)
