@@ -52,3 +52,14 @@ def test_peak_memory_is_measured_in_a_fresh_process():
     ballast = np.ones(1_500_000_000 // 8)  # noqa: F841  (kept alive on purpose)
     peak = memory.peak_rss_mb("sample", "gan_ring8")
     assert 100 < peak < 1400
+
+
+def test_an_unknown_section_is_refused_naming_it():
+    from absl import app
+
+    bench_cli.FLAGS(["bench", "--sections", "families,warp_speed"])
+    try:
+        with pytest.raises(app.UsageError, match="warp_speed"):
+            bench_cli.main([])
+    finally:
+        bench_cli.FLAGS.unparse_flags()

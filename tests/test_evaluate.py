@@ -61,9 +61,12 @@ def test_evaluate_all_times_every_trained_entry(tmp_path):
 def test_evaluate_needs_exactly_one_of_name_or_all(argv):
     from absl import app
 
-    with pytest.raises(app.UsageError, match="--name NAME or --all"):
-        evaluate.FLAGS(argv)
-        evaluate.main([])
+    evaluate.FLAGS(argv)
+    try:
+        with pytest.raises(app.UsageError, match="--name NAME or --all"):
+            evaluate.main([])
+    finally:
+        evaluate.FLAGS.unparse_flags()
 
 
 def test_digit_features_are_the_classifiers_128_penultimate_units():

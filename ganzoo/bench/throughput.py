@@ -21,7 +21,8 @@ class Setting:
 
 
 def fit_seconds_per_step(model, batches, steps: int, warmup: int) -> float:
-    model.fit(batches, epochs=1, steps_per_epoch=warmup, verbose=0)  # tracing, XLA compile
+    if warmup:
+        model.fit(batches, epochs=1, steps_per_epoch=warmup, verbose=0)  # tracing, XLA compile
     start = time.perf_counter()
     model.fit(batches, epochs=1, steps_per_epoch=steps, verbose=0)
     return (time.perf_counter() - start) / steps
@@ -49,35 +50,54 @@ def entry_images_per_second(name: str, setting: Setting, steps: int, warmup: int
             "images_per_second": round(per_step / seconds, 1)}
 
 
-def tutorial_comparison(steps: int, warmup_epochs: int = 1, xla=(True, False)) -> list[dict]:
+def tutorial_comparison(steps: int, warmup_epochs: int = 1, xla=(True, False),
+                        rounds: int = 3) -> list[dict]:
     """The tutorial's own loop vs ganzoo's `fit` on the identical networks and algorithm,
-    both on the embedded MNIST training digits, batch 256."""
+    both on the embedded MNIST training digits, batch 256.
+
+    All trainers are built and warmed up first, then timed in turn for `rounds` rounds
+    (A, B, C, A, B, C, ...), and each reports its median round: on a shared 2-core machine
+    the speed drifts by tens of percent within minutes, and interleaving puts every
+    trainer through the same drift.
+    """
+    from ganzoo import datasets
     from ganzoo.bench import tutorial
     from ganzoo.datasets import mnist
 
     train_images = mnist.embedded_arrays("train")[0]
-    rows = []
     loop = tutorial.TutorialLoop(train_images)
     steps_per_epoch = -(-len(train_images) // tutorial.BATCH_SIZE)
     loop.train_for(warmup_epochs * steps_per_epoch)  # both traces (full and last batch)
-    seconds, seen = loop.train_for(steps)
-    rows.append({"trainer": "TF DCGAN tutorial loop (tf.function, as published)",
-                 "seconds_per_step": round(seconds / steps, 4),
-                 "images_per_second": round(seen / seconds, 1)})
-    keras.backend.clear_session()
 
-    from ganzoo import datasets
+    def time_tutorial():
+        seconds, seen = loop.train_for(steps)
+        return seconds / steps, seen / seconds
 
+    trainers = {"TF DCGAN tutorial loop (tf.function, as published)": time_tutorial}
     data = datasets.load("mnist", "train")
     for jit in xla:
         keras.utils.set_random_seed(0)
         model = tutorial.ganzoo_model(jit_compile=jit)
         batches = model.input_pipeline(data, global_batch_size=tutorial.BATCH_SIZE, seed=0)
-        seconds = fit_seconds_per_step(model, batches, steps, warmup=3)
-        rows.append({"trainer": f"ganzoo model.fit, same networks and step, XLA {'on' if jit else 'off'}",
-                     "seconds_per_step": round(seconds, 4),
-                     "images_per_second": round(tutorial.BATCH_SIZE / seconds, 1)})
-        keras.backend.clear_session()
+        model.fit(batches, epochs=1, steps_per_epoch=3, verbose=0)  # tracing, XLA compile
+
+        def time_fit(model=model, batches=batches):
+            seconds = fit_seconds_per_step(model, batches, steps, warmup=0)
+            return seconds, tutorial.BATCH_SIZE / seconds
+
+        trainers[f"ganzoo model.fit, same networks and step, XLA {'on' if jit else 'off'}"] = time_fit
+
+    timings = {name: [] for name in trainers}
+    for _ in range(rounds):
+        for name, time_one in trainers.items():
+            timings[name].append(time_one())
+    rows = []
+    for name, runs in timings.items():
+        seconds, images = sorted(runs)[len(runs) // 2]  # the median round
+        rows.append({"trainer": name, "seconds_per_step": round(seconds, 4),
+                     "images_per_second": round(images, 1),
+                     "rounds_images_per_second": [round(i, 1) for _, i in runs]})
+    keras.backend.clear_session()
     baseline = rows[0]["images_per_second"]
     for row in rows:
         row["ratio_to_tutorial"] = round(row["images_per_second"] / baseline, 2)
