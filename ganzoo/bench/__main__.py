@@ -19,6 +19,7 @@ flags.DEFINE_boolean("quick", False, "A smoke run: fewer steps, entries and sett
 flags.DEFINE_string("out", "runs/bench.json", "Where to write the results as JSON.")
 SECTIONS = ("families", "settings", "tutorial", "race", "memory")
 flags.DEFINE_list("sections", list(SECTIONS), f"Parts to run, of {', '.join(SECTIONS)}.")
+flags.DEFINE_integer("rounds", 5, "Interleaved timing rounds of the tutorial comparison.")
 flags.DEFINE_float("fid_threshold", 500.0, "FID (1,000 samples, MNIST classifier features) "
                    "that ends the time-to-quality race.")
 flags.DEFINE_float("budget_s", 240.0, "Training seconds each recipe gets to reach it.")
@@ -83,7 +84,8 @@ def settings_section(steps, warmup) -> list[dict]:
 def tutorial_section(steps, warmup) -> list[dict]:
     from ganzoo.bench.throughput import tutorial_comparison
 
-    rows = tutorial_comparison(steps, xla=(False,) if FLAGS.quick else (True, False))
+    rows = tutorial_comparison(steps, xla=(False,) if FLAGS.quick else (True, False),
+                               rounds=1 if FLAGS.quick else FLAGS.rounds)
     print_table("Against the TensorFlow DCGAN tutorial (batch 256, same data; median of "
                 "interleaved rounds)", rows,
                 ["trainer", "seconds_per_step", "images_per_second", "ratio_to_tutorial",
