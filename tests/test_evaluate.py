@@ -4,14 +4,12 @@ import numpy as np
 import pytest
 
 from ganzoo import config, evaluate, paths
-from ganzoo.datasets import mnist
 from ganzoo.evaluation import digit_classifier, image_metrics
 from ganzoo.training import runner
 from tests.conftest import tiny_overrides
 
 
-def real_digits(split):
-    return mnist.embedded_arrays(split)[0].astype(np.float32) / 127.5 - 1.0
+real_digits = image_metrics.real_digits
 
 
 def test_reference_features_are_cached_and_reused(monkeypatch):

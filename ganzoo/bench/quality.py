@@ -19,11 +19,9 @@ SAMPLES = 1000
 
 class FidJudge:
     def __init__(self):
-        from ganzoo.datasets import mnist
-
         self.classifier = digit_classifier.load()
-        held_out = mnist.embedded_arrays("test")[0].astype(np.float32) / 127.5 - 1.0
-        self.reference, _ = image_metrics.classifier_features(self.classifier, held_out)
+        # the held-out digits' features, shared with (and cached by) ganzoo.evaluate
+        self.reference = image_metrics.real_digit_statistics(self.classifier, SAMPLES)["reference"]
 
     def fid(self, images: np.ndarray) -> float:
         features, _ = image_metrics.classifier_features(self.classifier, images)
@@ -48,17 +46,15 @@ def zoo_recipe(name: str, judge: FidJudge, threshold: float, budget_s: float,
                eval_every: int, overrides: dict | None = None) -> dict:
     """Entry `name` as configured (networks, optimizers, schedule, EMA, XLA, precision),
     through `fit`; `overrides` changes config keys (e.g. train.precision)."""
-    from ganzoo import config, datasets, zoo
-    from ganzoo.training.runner import dtype_policy, make_optimizer
+    import tensorflow as tf
+
+    from ganzoo import config, datasets
+    from ganzoo.training.runner import compiled_model
 
     cfg = config.load_entry(name, overrides)
     data = datasets.for_entry(cfg)
     keras.utils.set_random_seed(cfg.train.seed)
-    with dtype_policy(cfg.train.precision):
-        model = zoo.build_from_config(cfg)
-    model.compile(d_optimizer=make_optimizer(cfg.train, cfg.train.d_learning_rate),
-                  g_optimizer=make_optimizer(cfg.train, cfg.train.g_learning_rate),
-                  jit_compile=cfg.train.jit_compile)
+    model = compiled_model(cfg, tf.distribute.get_strategy())
     batches = model.input_pipeline(data, global_batch_size=cfg.train.batch_size,
                                    seed=cfg.train.seed)
 

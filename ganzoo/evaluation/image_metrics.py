@@ -52,24 +52,26 @@ def distribution_report(generated_features, generated_logits, reference_features
     return {key: round(float(value), 4) for key, value in report.items()}
 
 
-def _scaled(images):
-    return images.astype(np.float32) / 127.5 - 1.0
+def real_digits(split: str) -> np.ndarray:
+    """The embedded MNIST split's images in [-1, 1], as the generators draw them."""
+    from ganzoo.datasets import mnist
+    from ganzoo.datasets.base import to_unit_range
+
+    return to_unit_range(mnist.embedded_arrays(split)[0])
 
 
 def real_digit_statistics(classifier: keras.Model, floor_count: int) -> dict:
     """The reference (held-out digits') features and the real floor's features and logits,
     cached on disk under a key of the classifier's weights and the floor count: they are the
     same for every entry and every rerun."""
-    from ganzoo.datasets import mnist
-
     digest = hashlib.sha256(b"".join(np.asarray(w).tobytes() for w in classifier.weights))
     cache = paths.cache_dir() / (f"digit_reference_{feature_layer(classifier).name}_"
                                  f"{digest.hexdigest()[:16]}_{floor_count}.npz")
     if cache.is_file():
         with np.load(cache) as stored:
             return dict(stored)
-    train_images = _scaled(mnist.embedded_arrays("train")[0])
-    reference, _ = classifier_features(classifier, _scaled(mnist.embedded_arrays("test")[0]))
+    train_images = real_digits("train")
+    reference, _ = classifier_features(classifier, real_digits("test"))
     # The floor draws as many real digits as there are samples: FID's bias depends on the
     # sample count, so only a floor at the same count says what a perfect generator scores.
     floor_images = train_images[np.random.default_rng(0).choice(len(train_images), floor_count,
@@ -87,10 +89,8 @@ def digit_distribution_checks(samples: np.ndarray, classifier: keras.Model) -> d
     """Generated digits vs the 500 held-out embedded digits, beside the real-vs-real floor
     (as many training digits as samples, vs the same held-out digits), plus memorization in
     pixel space."""
-    from ganzoo.datasets import mnist
-
-    train_images = _scaled(mnist.embedded_arrays("train")[0])
-    held_out = _scaled(mnist.embedded_arrays("test")[0])
+    train_images = real_digits("train")
+    held_out = real_digits("test")
     floor_count = min(len(samples), len(train_images))
     stats = real_digit_statistics(classifier, floor_count)
     reference, floor, floor_logits = stats["reference"], stats["floor"], stats["floor_logits"]

@@ -17,6 +17,8 @@
 import keras
 import tensorflow as tf
 
+from ganzoo.training.distribute import worker_role
+
 
 class TwoPlayerModel(keras.Model):
     """A generator side and a discriminator side, each with its own optimizer."""
@@ -77,7 +79,7 @@ class TwoPlayerModel(keras.Model):
         `strategy.reduce("MEAN", value, axis=0)`, which needs an axis to reduce,
         so there each scalar travels as shape (1,) and arrives as a scalar."""
         values = {name: tracker.result() for name, tracker in self._trackers.items()}
-        if _spans_several_workers(tf.distribute.get_strategy()):
+        if worker_role(tf.distribute.get_strategy()).num_workers > 1:
             values = {name: tf.reshape(value, [1]) for name, value in values.items()}
         return values
 
@@ -91,10 +93,3 @@ class TwoPlayerModel(keras.Model):
         grads = tape.gradient(loss, variables)
         optimizer.apply_gradients(zip(grads, variables))
         return grads
-
-
-def _spans_several_workers(strategy) -> bool:
-    if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
-        return False
-    tasks = strategy.cluster_resolver.cluster_spec().as_dict()
-    return len(tasks.get("worker", [])) + len(tasks.get("chief", [])) > 1

@@ -83,14 +83,7 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
         _claim_workdir(workdir, cfg)
     data = datasets.for_entry(cfg)
     keras.utils.set_random_seed(train.seed)
-    with strategy.scope(), dtype_policy(train.precision):
-        model = zoo.build_from_config(cfg)
-        model.compile(
-            d_optimizer=make_optimizer(train, train.d_learning_rate,
-                                       updates_per_step=getattr(cfg.model, "d_steps", 1)),
-            g_optimizer=make_optimizer(train, train.g_learning_rate),
-            jit_compile=xla_usable(strategy, train.jit_compile),
-        )
+    model = compiled_model(cfg, strategy)
     checkpoint = tf.train.Checkpoint(model=model, d_optimizer=model.d_optimizer,
                                      g_optimizer=model.g_optimizer)
     manager = tf.train.CheckpointManager(checkpoint, workdir / "checkpoints", max_to_keep=2)
@@ -159,6 +152,21 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
         )
         logging.info("Exported %s version %s to %s", cfg.name, version_dir.name, version_dir)
     return RunResult(model, step, wall_time, version_dir)
+
+
+def compiled_model(cfg: config_lib.EntryConfig, strategy: tf.distribute.Strategy):
+    """The entry's model, built and compiled under `strategy` exactly as a training run
+    does it: configured optimizers and schedule, precision, and XLA where usable."""
+    train = cfg.train
+    with strategy.scope(), dtype_policy(train.precision):
+        model = zoo.build_from_config(cfg)
+        model.compile(
+            d_optimizer=make_optimizer(train, train.d_learning_rate,
+                                       updates_per_step=getattr(cfg.model, "d_steps", 1)),
+            g_optimizer=make_optimizer(train, train.g_learning_rate),
+            jit_compile=xla_usable(strategy, train.jit_compile),
+        )
+    return model
 
 
 @contextlib.contextmanager
