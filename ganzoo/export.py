@@ -31,18 +31,41 @@ SAMPLE_SEED = 0
 
 
 def write_saved_model(model, directory: Path) -> None:
+    """Write the serving graph with each weight stored once.
+
+    `ExportArchive.track(layer)` lists Keras variable wrappers while the endpoints
+    capture the `tf.Variable`s inside them; TensorFlow cannot tell they are the
+    same, and writes every weight twice: twice the files and twice the memory in
+    TF Serving (keras-team/keras#23553). The endpoints track the variables they
+    use; the reloadable collections are given those same `tf.Variable`s.
+    """
     archive = keras.export.ExportArchive()
-    for generator in model.exported_generators():
-        archive.track(generator)
     for name, (fn, signature) in model.serving_signatures().items():
         archive.add_endpoint(name, fn, input_signature=signature)
+    generators = model.exported_generators()
+    for collection in ("variables", "trainable_variables", "non_trainable_variables"):
+        archive.add_variable_collection(
+            collection, [_tf_variable(v) for g in generators for v in getattr(g, collection)])
     archive.write_out(str(directory), verbose=False)
 
 
-def export(model, cfg, models_dir: Path, card: dict, picture: np.ndarray | None = None) -> Path:
+def _tf_variable(variable) -> tf.Variable:
+    # A Keras variable on the TensorFlow backend holds its tf.Variable as `.value`
+    # (outside an autocast scope).
+    value = variable.value
+    if not isinstance(value, tf.Variable):
+        raise TypeError(f"{variable.path} is not backed by a tf.Variable")
+    return value
+
+
+def export(model, cfg, models_dir: Path, card: dict, picture: np.ndarray | None = None,
+           keras_file: Path | None = None) -> Path:
     """Write `model` as the next version of entry `cfg.name`; return the version folder.
 
     `picture` (uint8) is the version's preview; by default a grid of samples.
+    `keras_file`, when given, is shipped byte for byte instead of saving `model`
+    again: a re-export then provably carries the same weights, and the repository
+    stores the file once.
     """
     entry_dir = Path(models_dir) / cfg.name
     entry_dir.mkdir(parents=True, exist_ok=True)
@@ -51,7 +74,10 @@ def export(model, cfg, models_dir: Path, card: dict, picture: np.ndarray | None 
         write_saved_model(model, staging)
         extras = staging / KERAS_FILE.parent
         extras.mkdir()
-        _inference_copy(model).save(staging / KERAS_FILE)
+        if keras_file is None:
+            _inference_copy(model).save(staging / KERAS_FILE)
+        else:
+            shutil.copyfile(keras_file, staging / KERAS_FILE)
         (extras / "config.json").write_text(cfg.to_json())
         imaging.save_png(_sample_grid(model) if picture is None else picture,
                          extras / "samples.png")
@@ -177,7 +203,7 @@ def reexport(name: str, version: int | None = None, models_dir=None) -> Path:
     card["exported_from_version"] = chosen
     picture = imaging.load_png(source / "ganzoo" / "samples.png")
     return export(model, cfg, paths.models_dir(models_dir) if models_dir else entry_dir.parent,
-                  card, picture=picture)
+                  card, picture=picture, keras_file=source / KERAS_FILE)
 
 
 def main(argv):

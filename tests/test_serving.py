@@ -213,3 +213,17 @@ def test_reexport_adds_a_version_with_the_same_weights_and_leaves_the_old_one(tm
     np.testing.assert_allclose(reloaded.sample(4, seed=1), model.sample(4, seed=1), atol=1e-6)
     import json
     assert json.loads((second / integrity.CARD).read_text())["exported_from_version"] == 1
+    # The trained file is carried over byte for byte, not saved again.
+    keras_file = zoo.KERAS_FILE
+    assert (second / keras_file).read_bytes() == (first / keras_file).read_bytes()
+
+
+def test_the_saved_model_stores_each_weight_once(exports):
+    # Keras' own ExportArchive.track() writes every weight twice (keras-team/keras#23553).
+    model, version_dir = exports["dcgan_mnist"]
+    reader = tf.train.load_checkpoint(str(version_dir / "variables" / "variables"))
+    stored = sum(int(np.prod(shape)) for key, shape in reader.get_variable_to_shape_map().items()
+                 if key != "_CHECKPOINTABLE_OBJECT_GRAPH")
+    weights = [w for g in model.exported_generators() for w in g.weights]
+    assert stored == sum(int(np.prod(w.shape)) for w in weights)
+    assert len(tf.saved_model.load(str(version_dir)).variables) == len(weights)
