@@ -48,19 +48,26 @@ def _check_labels(labels, num_classes):
     ]
 
 
-def noise_signatures(model) -> dict:
-    """`serving_default` and `generate` for a noise-to-data model's sampling generator."""
+def noise_signatures(model, synthesize=None) -> dict:
+    """`serving_default` and `generate` for a noise-to-data model.
+
+    `synthesize(z)` turns checked noise into images for unconditional models whose
+    generator needs more than `z` (ProGAN's level blend); by default it is the
+    sampling generator in inference mode.
+    """
     generator = model.sampling_generator
     latent_dim = model.hparams.latent_dim
     conditional = model.conditional
     is_image = len(model.image_shape) == 3
+    if synthesize is None:
+        synthesize = lambda z: generator(z, training=False)  # noqa: E731
 
     def run(z, labels=None):
         with tf.control_dependencies([_check_finite(z)]):
             if conditional:
                 with tf.control_dependencies(_check_labels(labels, model.num_classes)):
                     return generator({"labels": labels, "z": z}, training=False)
-            return generator(z, training=False)
+            return synthesize(z)
 
     def draw(seed, count):
         checks = [

@@ -59,6 +59,20 @@ def test_shipped_model_samples_and_serves_the_same_images(name):
 
 
 @pytest.mark.parametrize("name", SHIPPED)
+def test_the_served_version_has_every_signature_and_its_warmup_requests(name):
+    from ganzoo import serving
+
+    version_dir, _ = newest(name)
+    model = ganzoo.load(name)
+    loaded = tf.saved_model.load(str(version_dir))
+    assert set(loaded.signatures) == set(model.serving_signatures())
+    if loaded.signatures["serving_default"].structured_outputs["images"].shape.rank == 4:
+        assert any(key.endswith("_bytes") for fn in loaded.signatures.values()
+                   for key in fn.structured_outputs), "no PNG output"
+    assert serving.read_warmup_requests(version_dir)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_model_card_says_how_it_was_made_and_checked(name):
     _, card = newest(name)
     for key in ("data_source", "steps", "wall_time_s", "command", "machine"):
@@ -67,9 +81,8 @@ def test_shipped_model_card_says_how_it_was_made_and_checked(name):
 
 
 def test_a_process_with_only_tensorflow_serves_every_shipped_entry_as_ganzoo_samples(tmp_path):
-    """One TensorFlow-only process loads every shipped SavedModel and answers with the seed's
-    noise (the `generate` signature where the version has it, else `serving_default` on the
-    same stateless draw); the images equal `ganzoo.load(name).sample(n, seed=s)`."""
+    """One TensorFlow-only process loads every shipped SavedModel and answers `generate`
+    with a seed; the images equal `ganzoo.load(name).sample(n, seed=s)`."""
     import subprocess
     import sys
     import textwrap
@@ -80,8 +93,7 @@ def test_a_process_with_only_tensorflow_serves_every_shipped_entry_as_ganzoo_sam
         version_dir, _ = newest(name)
         model = ganzoo.load(name)
         labels = (np.arange(4) % model.num_classes).tolist() if model.conditional else None
-        jobs[name] = {"dir": str(version_dir), "latent": model.hparams.latent_dim,
-                      "labels": labels}
+        jobs[name] = {"dir": str(version_dir), "labels": labels}
         np.save(tmp_path / f"{name}.npy", model.sample(4, labels=labels, seed=21))
     (tmp_path / "jobs.json").write_text(json.dumps(jobs))
     script = textwrap.dedent("""
@@ -89,11 +101,7 @@ def test_a_process_with_only_tensorflow_serves_every_shipped_entry_as_ganzoo_sam
         for name, job in json.load(open("jobs.json")).items():
             signatures = tf.saved_model.load(job["dir"]).signatures
             labels = {} if job["labels"] is None else {"labels": tf.constant(job["labels"], tf.int32)}
-            if "generate" in signatures:
-                out = signatures["generate"](seed=tf.constant(21, tf.int64), count=tf.constant(4), **labels)
-            else:
-                z = tf.random.stateless_normal((4, job["latent"]), seed=(21, 0))
-                out = signatures["serving_default"](z=z, **labels)
+            out = signatures["generate"](seed=tf.constant(21, tf.int64), count=tf.constant(4), **labels)
             np.save(name + ".served.npy", out["images"].numpy())
         assert "ganzoo" not in sys.modules
         print("served", len(json.load(open("jobs.json"))))

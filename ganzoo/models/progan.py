@@ -245,13 +245,14 @@ class ProGAN(AdversarialModel):
     # ----- export -------------------------------------------------------------------
 
     def serving_signatures(self) -> dict:
-        """`serving_default`: z -> images at the level reached in training (a constant)."""
+        """The noise signatures, drawn at the level reached in training (a constant blend)."""
+        from ganzoo import serving
+
         generator = self.sampling_generator
         blend = tf.constant(blend_weights(*self._schedule(), self.hparams.levels).numpy())
 
-        def serve(z):
+        def synthesize(z):
             weights = tf.tile(blend[None], [tf.shape(z)[0], 1])
-            return {"images": generator({"blend": weights, "z": z}, training=False)}
+            return generator({"blend": weights, "z": z}, training=False)
 
-        z_spec = tf.TensorSpec((None, self.hparams.latent_dim), tf.float32, name="z")
-        return {"serving_default": (serve, [z_spec])}
+        return serving.noise_signatures(self, synthesize)
