@@ -161,6 +161,25 @@ def _translation_functions(generator, image_shape):
     return serve, serve_png
 
 
+def to_tflite(version_dir, signature="serving_default", batch_size=None) -> bytes:
+    """Convert one signature of an exported version to a TFLite flatbuffer.
+
+    With `batch_size`, the signature is traced at that fixed batch first. ProGAN
+    needs it: at a dynamic batch, the reshapes inside its nearest-neighbour
+    upsampling lose the spatial sizes, and TFLite's builtin convolution cannot
+    take an input of unknown size (it asks for the Flex delegate instead).
+    """
+    if batch_size is None:
+        return tf.lite.TFLiteConverter.from_saved_model(
+            str(version_dir), signature_keys=[signature]).convert()
+    loaded = tf.saved_model.load(str(version_dir))
+    served = loaded.signatures[signature]
+    specs = {name: tf.TensorSpec([batch_size, *spec.shape[1:]], spec.dtype, name=name)
+             for name, spec in served.structured_input_signature[1].items()}
+    fixed = tf.function(lambda **inputs: served(**inputs)).get_concrete_function(**specs)
+    return tf.lite.TFLiteConverter.from_concrete_functions([fixed], loaded).convert()
+
+
 # ----- what TF Serving reads besides the SavedModel -------------------------------
 
 WARMUP_FILE = "assets.extra/tf_serving_warmup_requests"

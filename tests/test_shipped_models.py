@@ -114,23 +114,18 @@ def test_a_process_with_only_tensorflow_serves_every_shipped_entry_as_ganzoo_sam
                                    np.load(tmp_path / f"{name}.npy"), atol=1e-5, err_msg=name)
 
 
-# ProGAN's equalized-learning-rate convolutions scale their kernel at run time; TFLite's builtin
-# ops cannot express a convolution with a computed kernel (it needs the Flex delegate, which the
-# pip interpreter lacks). Strict: the day it converts, this test says so.
-TFLITE_CASES = [pytest.param(n, marks=pytest.mark.xfail(strict=True, raises=Exception,
-                                                        reason="computed conv kernels"))
-                if n.startswith("progan") else n for n in SHIPPED]
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("name", TFLITE_CASES)
+@pytest.mark.parametrize("name", SHIPPED)
 def test_every_shipped_generator_converts_to_tflite(name):
+    from ganzoo import serving
+
     version_dir, _ = newest(name)
     model = ganzoo.load(name)
-    converter = tf.lite.TFLiteConverter.from_saved_model(str(version_dir),
-                                                         signature_keys=["serving_default"])
-    runner = tf.lite.Interpreter(model_content=converter.convert()).get_signature_runner(
-        "serving_default")
+    # ProGAN converts at a fixed batch only (see serving.to_tflite); the others at any batch.
+    batch_size = 1 if config.load_entry(name).family == "progan" else None
+    runner = tf.lite.Interpreter(
+        model_content=serving.to_tflite(version_dir, batch_size=batch_size)
+    ).get_signature_runner("serving_default")
     if hasattr(model, "translate"):
         images = datasets.load(config.load_entry(name).dataset, "test").a[:1]
         expected = model.translate(images)
@@ -140,8 +135,9 @@ def test_every_shipped_generator_converts_to_tflite(name):
         inputs = {"z": z}
         if model.conditional:
             inputs["labels"] = np.array([3], np.int32)
-        expected = model.sampling_generator(
-            {"labels": inputs["labels"], "z": z} if model.conditional else z, training=False)
+        labels = tf.constant(inputs["labels"]) if model.conditional else None
+        expected = model.generate(tf.constant(z), labels, training=False,
+                                  generator=model.sampling_generator)
         got = runner(**inputs)["images"]
     np.testing.assert_allclose(got, expected, atol=1e-3)  # TFLite's kernels differ in rounding
 
@@ -157,3 +153,39 @@ def test_saved_model_cli_shows_every_shipped_entry():
                                 "--signature_def", "serving_default"],
                                capture_output=True, text=True, timeout=300)
         assert "outputs['images']" in shown.stdout, (name, shown.stderr[-2000:])
+
+
+@pytest.mark.slow
+def test_saved_model_cli_shows_and_runs_every_shipped_entry(tmp_path):
+    """TensorFlow's own CLI reads each shipped version: `show --all` lists its signatures and
+    `run` answers `serving_default` with the images ganzoo computes."""
+    import subprocess
+    import sys
+
+    cli = [sys.executable, "-m", "tensorflow.python.tools.saved_model_cli"]
+    for name in SHIPPED:
+        version_dir, _ = newest(name)
+        model = ganzoo.load(name)
+        shown = subprocess.run([*cli, "show", "--dir", str(version_dir), "--all"],
+                               capture_output=True, text=True, timeout=300)
+        for signature in model.serving_signatures():
+            assert f"signature_def['{signature}']" in shown.stdout, (name, signature)
+        if hasattr(model, "translate"):
+            inputs = {"images": datasets.load(config.load_entry(name).dataset, "test").a[:1]}
+            expected = model.translate(inputs["images"])
+        else:
+            z = tf.random.stateless_normal((1, model.hparams.latent_dim), seed=(8, 0)).numpy()
+            inputs = {"z": z}
+            if model.conditional:
+                inputs["labels"] = np.array([7], np.int32)
+            expected = model.sample(1, labels=inputs.get("labels"), seed=8)
+        arrays = []
+        for key, value in inputs.items():
+            np.save(tmp_path / f"{name}_{key}.npy", value)
+            arrays.append(f"{key}={tmp_path / f'{name}_{key}.npy'}")
+        out = tmp_path / f"{name}_out"
+        ran = subprocess.run([*cli, "run", "--dir", str(version_dir), "--tag_set", "serve",
+                              "--signature_def", "serving_default", "--inputs", ";".join(arrays),
+                              "--outdir", str(out)], capture_output=True, text=True, timeout=300)
+        assert ran.returncode == 0, (name, ran.stderr[-2000:])
+        np.testing.assert_allclose(np.load(out / "images.npy"), expected, atol=1e-5, err_msg=name)
