@@ -42,12 +42,15 @@ def fit_seconds_per_step(model, batches, steps: int, warmup: int) -> float:
     return (clock.ended - start) / steps
 
 
-def entry_images_per_second(name: str, setting: Setting, steps: int, warmup: int) -> dict:
-    """Build zoo entry `name` as configured (under `setting`) and time `fit` on its real data."""
+def entry_images_per_second(name: str, setting: Setting | None, steps: int, warmup: int) -> dict:
+    """Build zoo entry `name` as configured and time `fit` on its real data, under `setting`
+    (None: the precision and XLA switch of the entry's own config)."""
     from ganzoo import config, datasets, zoo
     from ganzoo.training.runner import dtype_policy
 
     cfg = config.load_entry(name)
+    if setting is None:
+        setting = Setting(cfg.train.jit_compile, cfg.train.precision)
     data = datasets.for_entry(cfg)
     keras.utils.set_random_seed(0)
     with dtype_policy(setting.precision):
@@ -62,10 +65,10 @@ def entry_images_per_second(name: str, setting: Setting, steps: int, warmup: int
             "images_per_second": round(per_step / seconds, 1)}
 
 
-def tutorial_comparison(steps: int, warmup_epochs: int = 1, xla=(True, False),
+def tutorial_comparison(steps: int, warmup_epochs: int = 1, settings=(Setting(True), Setting(False)),
                         rounds: int = 3) -> list[dict]:
     """The tutorial's own loop vs ganzoo's `fit` on the identical networks and algorithm,
-    both on the embedded MNIST training digits, batch 256.
+    both on the embedded MNIST training digits, batch 256, ganzoo in each of `settings`.
 
     All trainers are built and warmed up first, then timed in turn for `rounds` rounds
     (A, B, C, A, B, C, ...), and each reports its median round: on a shared 2-core machine
@@ -87,9 +90,9 @@ def tutorial_comparison(steps: int, warmup_epochs: int = 1, xla=(True, False),
 
     trainers = {"TF DCGAN tutorial loop (tf.function, as published)": time_tutorial}
     data = datasets.load("mnist", "train")
-    for jit in xla:
+    for setting in settings:
         keras.utils.set_random_seed(0)
-        model = tutorial.ganzoo_model(jit_compile=jit)
+        model = tutorial.ganzoo_model(setting.jit_compile, setting.precision)
         batches = model.input_pipeline(data, global_batch_size=tutorial.BATCH_SIZE, seed=0)
         model.fit(batches, epochs=1, steps_per_epoch=3, verbose=0)  # tracing, XLA compile
 
@@ -97,7 +100,7 @@ def tutorial_comparison(steps: int, warmup_epochs: int = 1, xla=(True, False),
             seconds = fit_seconds_per_step(model, batches, steps, warmup=0)
             return seconds, tutorial.BATCH_SIZE / seconds
 
-        trainers[f"ganzoo model.fit, same networks and step, XLA {'on' if jit else 'off'}"] = time_fit
+        trainers[f"ganzoo model.fit, same networks and step, {setting.label}"] = time_fit
 
     timings = {name: [] for name in trainers}
     for _ in range(rounds):

@@ -54,10 +54,13 @@ class TutorialNetworksGAN(AdversarialModel):
         return make_discriminator_model(name)
 
 
-def ganzoo_model(jit_compile: bool) -> TutorialNetworksGAN:
+def ganzoo_model(jit_compile: bool, precision: str = "float32") -> TutorialNetworksGAN:
+    from ganzoo.training.runner import dtype_policy
+
     hparams = AdversarialHyperparameters(latent_dim=NOISE_DIM, ema_decay=0.0,
                                          update="simultaneous")
-    model = TutorialNetworksGAN(hparams, (28, 28, 1), num_classes=10)
+    with dtype_policy(precision):
+        model = TutorialNetworksGAN(hparams, (28, 28, 1), num_classes=10)
     model.compile(d_optimizer=keras.optimizers.Adam(LEARNING_RATE),
                   g_optimizer=keras.optimizers.Adam(LEARNING_RATE), jit_compile=jit_compile)
     return model
