@@ -73,6 +73,17 @@ def test_the_served_version_has_every_signature_and_its_warmup_requests(name):
 
 
 @pytest.mark.parametrize("name", SHIPPED)
+def test_the_entry_config_is_the_recipe_of_its_newest_shipped_model(name):
+    """`python -m ganzoo.train --name <entry>` retrains what ships: the resolved config of the
+    newest version (options added since then at their defaults) equals the entry's config."""
+    version_dir, _ = newest(name)
+    shipped = json.loads((version_dir / "ganzoo" / "config.json").read_text())
+    recorded = config.from_dict(name, {k: v for k, v in shipped.items() if k != "name"},
+                                where=str(version_dir))
+    assert json.loads(recorded.to_json()) == json.loads(config.load_entry(name).to_json())
+
+
+@pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_model_card_says_how_it_was_made_and_checked(name):
     _, card = newest(name)
     for key in ("data_source", "steps", "wall_time_s", "command", "machine"):
