@@ -30,10 +30,11 @@ CASES = {
     "cyclegan_emoji": {"model.history_size": 0},  # four networks
 }
 # Float summation order differs between one device and two, and tiny nets trained with SGD 0.05
-# amplify it: usually below 1e-4, but up to ~5e-4 in some runs here (CycleGAN's four networks
-# more). A missing 1/N moves the weights by 1.7e-3 (gan) to 0.47 (progan), so the bounds below
-# still fail without it.
-TOLERANCE = {"cyclegan_emoji": 2e-3}
+# amplify it: usually below 1e-4, but up to ~5e-4 in some runs here. CycleGAN's four networks
+# usually differ by about 1e-6, but by 2.9e-3 in one clean-clone CI run with another job on the
+# cores. A missing 1/N moves the weights by 1.7e-3 (gan) to 0.47 (progan), and CycleGAN's by
+# 3.2e-2 (measured by patching out `replica_share`), so the bounds below still fail without it.
+TOLERANCE = {"cyclegan_emoji": 1e-2}
 DEFAULT_TOLERANCE = 5e-4
 NETWORKS = ("generator", "discriminator", "ema_generator", "generator_ab", "generator_ba",
             "discriminator_a", "discriminator_b")
