@@ -1,5 +1,6 @@
 """Every model that ships in saved_models/ loads, matches its checksums, and serves what it samples."""
 
+import functools
 import hashlib
 import json
 
@@ -12,6 +13,9 @@ from ganzoo import config, datasets, paths, zoo
 
 SHIPPED = [name for name in ganzoo.list_models()
            if zoo.available_versions(paths.shipped_models_dir() / name)]
+
+# Each entry loaded (and its checksums verified) once for the whole module; tests only read it.
+loaded = functools.lru_cache(maxsize=None)(ganzoo.load)
 
 
 def newest(name):
@@ -36,7 +40,7 @@ def test_shipped_files_match_their_recorded_checksums(name):
 @pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_model_samples_and_serves_the_same_images(name):
     version_dir, card = newest(name)
-    model = ganzoo.load(name)
+    model = loaded(name)
     assert model.zoo_version == card["version"]
     signatures = tf.saved_model.load(str(version_dir)).signatures
     if hasattr(model, "translate"):
@@ -63,11 +67,11 @@ def test_the_served_version_has_every_signature_and_its_warmup_requests(name):
     from ganzoo import serving
 
     version_dir, _ = newest(name)
-    model = ganzoo.load(name)
-    loaded = tf.saved_model.load(str(version_dir))
-    assert set(loaded.signatures) == set(model.serving_signatures())
-    if loaded.signatures["serving_default"].structured_outputs["images"].shape.rank == 4:
-        assert any(key.endswith("_bytes") for fn in loaded.signatures.values()
+    model = loaded(name)
+    saved = tf.saved_model.load(str(version_dir))
+    assert set(saved.signatures) == set(model.serving_signatures())
+    if saved.signatures["serving_default"].structured_outputs["images"].shape.rank == 4:
+        assert any(key.endswith("_bytes") for fn in saved.signatures.values()
                    for key in fn.structured_outputs), "no PNG output"
     assert serving.read_warmup_requests(version_dir)
 
@@ -98,11 +102,11 @@ def test_a_process_with_only_tensorflow_serves_every_shipped_entry_as_ganzoo_sam
     import sys
     import textwrap
 
-    noise = [n for n in SHIPPED if not hasattr(ganzoo.load(n), "translate")]
+    noise = [n for n in SHIPPED if not hasattr(loaded(n), "translate")]
     jobs = {}
     for name in noise:
         version_dir, _ = newest(name)
-        model = ganzoo.load(name)
+        model = loaded(name)
         labels = (np.arange(4) % model.num_classes).tolist() if model.conditional else None
         jobs[name] = {"dir": str(version_dir), "labels": labels}
         np.save(tmp_path / f"{name}.npy", model.sample(4, labels=labels, seed=21))
@@ -131,7 +135,7 @@ def test_every_shipped_generator_converts_to_tflite(name):
     from ganzoo import serving
 
     version_dir, _ = newest(name)
-    model = ganzoo.load(name)
+    model = loaded(name)
     # ProGAN converts at a fixed batch only (see serving.to_tflite); the others at any batch.
     batch_size = 1 if config.load_entry(name).family == "progan" else None
     runner = tf.lite.Interpreter(
@@ -176,7 +180,7 @@ def test_saved_model_cli_shows_and_runs_every_shipped_entry(tmp_path):
     cli = [sys.executable, "-m", "tensorflow.python.tools.saved_model_cli"]
     for name in SHIPPED:
         version_dir, _ = newest(name)
-        model = ganzoo.load(name)
+        model = loaded(name)
         shown = subprocess.run([*cli, "show", "--dir", str(version_dir), "--all"],
                                capture_output=True, text=True, timeout=300)
         for signature in model.serving_signatures():

@@ -81,9 +81,7 @@ def settings_section(steps, warmup) -> list[dict]:
 
 
 def tutorial_section(steps, warmup) -> list[dict]:
-    from ganzoo.bench.throughput import tutorial_comparison
-
-    from ganzoo.bench.throughput import Setting
+    from ganzoo.bench.throughput import Setting, tutorial_comparison
 
     # The tutorial trains in float32 without XLA: that setting is the like-for-like
     # comparison; bfloat16 shows what dcgan_mnist's setting adds on the same networks. (XLA,

@@ -30,9 +30,9 @@ class _TrainingClock(keras.callbacks.Callback):
 def fit_seconds_per_step(model, batches, steps: int, warmup: int) -> float:
     """Seconds per step of `fit`, from its call to its `on_train_end`.
 
-    The clock stops before `fit` returns: tearing down its input iterator sometimes took a
-    constant 3.8 s here (measured with this callback), which a training run pays once but a
-    15-step timing window would spread over 15 steps.
+    The clock stops before `fit` returns, so the input iterator's teardown, which a training
+    run pays once, is not spread over a short timing window (it used to stall for seconds:
+    see `ganzoo.datasets.pipeline._finish`).
     """
     if warmup:
         model.fit(batches, epochs=1, steps_per_epoch=warmup, verbose=0)  # tracing, XLA compile
@@ -43,19 +43,21 @@ def fit_seconds_per_step(model, batches, steps: int, warmup: int) -> float:
 
 
 def entry_images_per_second(name: str, setting: Setting | None, steps: int, warmup: int) -> dict:
-    """Build zoo entry `name` as configured and time `fit` on its real data, under `setting`
-    (None: the precision and XLA switch of the entry's own config)."""
-    from ganzoo import config, datasets, zoo
-    from ganzoo.training.runner import dtype_policy
+    """Time `fit` on zoo entry `name`, built and compiled as a training run builds it
+    (`runner.compiled_model`), on its real data; `setting` overrides its precision and
+    XLA switch (None: the entry's own)."""
+    import tensorflow as tf
 
-    cfg = config.load_entry(name)
-    if setting is None:
-        setting = Setting(cfg.train.jit_compile, cfg.train.precision)
+    from ganzoo import config, datasets
+    from ganzoo.training.runner import compiled_model
+
+    overrides = None if setting is None else {"train.precision": setting.precision,
+                                              "train.jit_compile": setting.jit_compile}
+    cfg = config.load_entry(name, overrides)
+    setting = Setting(cfg.train.jit_compile, cfg.train.precision)
     data = datasets.for_entry(cfg)
     keras.utils.set_random_seed(0)
-    with dtype_policy(setting.precision):
-        model = zoo.build_from_config(cfg)
-    model.compile(jit_compile=setting.jit_compile)
+    model = compiled_model(cfg, tf.distribute.get_strategy())
     batches = model.input_pipeline(data, global_batch_size=cfg.train.batch_size, seed=0)
     seconds = fit_seconds_per_step(model, batches, steps, warmup)
     keras.backend.clear_session()
@@ -65,8 +67,7 @@ def entry_images_per_second(name: str, setting: Setting | None, steps: int, warm
             "images_per_second": round(per_step / seconds, 1)}
 
 
-def tutorial_comparison(steps: int, warmup_epochs: int = 1, settings=(Setting(True), Setting(False)),
-                        rounds: int = 3) -> list[dict]:
+def tutorial_comparison(steps: int, settings, warmup_epochs: int = 1, rounds: int = 3) -> list[dict]:
     """The tutorial's own loop vs ganzoo's `fit` on the identical networks and algorithm,
     both on the embedded MNIST training digits, batch 256, ganzoo in each of `settings`.
 
