@@ -50,15 +50,24 @@ class TrainConfig:
     # Keras mixed precision for training only: "mixed_bfloat16" computes in bfloat16
     # (AMX-BF16 CPUs, TPUs, recent GPUs) and keeps float32 weights; exports stay float32.
     precision: Literal["float32", "mixed_bfloat16"] = "float32"
+    # Train steps per call of the compiled step (Keras' steps_per_execution). Small
+    # networks (the 2D MLPs) spend most of a step in Python and dispatch; running many
+    # steps in one tf.function loop removes that. Callbacks then see every N-th step.
+    steps_per_execution: int = 1
 
     def __post_init__(self):
-        for name in ("batch_size", "steps", "steps_per_epoch"):
+        for name in ("batch_size", "steps", "steps_per_epoch", "steps_per_execution"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"train.{name} must be positive, got {getattr(self, name)}")
         if self.steps % self.epoch_steps:
             raise ConfigError(
                 f"train.steps ({self.steps}) must be a multiple of train.steps_per_epoch "
                 f"({self.steps_per_epoch}): checkpoints and resumes happen at epoch ends"
+            )
+        if self.epoch_steps % self.steps_per_execution:
+            raise ConfigError(
+                f"train.steps_per_execution ({self.steps_per_execution}) must divide the "
+                f"steps of an epoch ({self.epoch_steps}), so every epoch ends on a whole call"
             )
 
     @property

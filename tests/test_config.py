@@ -62,6 +62,12 @@ def test_value_rules_are_checked(config_dir):
         config.load_entry("bad")
 
 
+def test_steps_per_execution_must_divide_an_epoch():
+    with pytest.raises(config.ConfigError, match="train.steps_per_execution"):
+        config.load_entry("gan_grid25", {"train.steps_per_execution": 3,
+                                         "train.steps": 20, "train.steps_per_epoch": 10})
+
+
 def test_invalid_toml_is_reported(config_dir):
     write(config_dir, "bad", "family = \n")
     with pytest.raises(config.ConfigError, match="not valid TOML"):

@@ -180,6 +180,22 @@ def test_linear_learning_rate_decay_reaches_zero_at_the_last_step():
     assert rate_at(constant, 1000) == pytest.approx(1e-3)
 
 
+def test_several_steps_per_execution_train_exactly_like_one(tmp_path):
+    """Keras' steps_per_execution only changes how often Python sees the loop."""
+    from ganzoo.training import runner
+
+    weights = []
+    for per_call in (1, 4):
+        cfg = config.load_entry("pacgan2_grid25", {
+            **tiny_overrides("gan"), "train.steps": 8, "train.steps_per_epoch": 8,
+            "train.steps_per_execution": per_call})
+        result = runner.run(cfg, workdir=tmp_path / str(per_call), export_model=False, verbose=0)
+        weights.append(result.model.get_weights())
+    for one, many in zip(*weights):
+        np.testing.assert_array_equal(one, many)
+    assert not np.array_equal(weights[0][0], zoo.build_from_config(cfg).get_weights()[0])
+
+
 @pytest.mark.parametrize("update, matches", [("simultaneous", True), ("alternating", False)])
 def test_simultaneous_update_takes_both_gradients_from_one_forward_pass(update, matches):
     """The TF DCGAN tutorial's step, by hand: one fake batch, both losses, both SGD steps from

@@ -1,6 +1,7 @@
 """Pix2Pix and CycleGAN: their objectives against the papers' formulas, the history
 buffer, the paired/unpaired pipeline, `translate`'s input checks, and the metrics."""
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -148,3 +149,38 @@ def test_translation_metrics_against_numpy():
     black = -np.ones((1, 4, 4, 3), np.float32)
     black[0, 0] = 1.0  # one white row of 4 pixels
     assert dark_share(black) == pytest.approx(12 / 16)
+
+
+def test_residual_unet_is_input_plus_a_clipped_change(tmp_path):
+    model = tiny_model("pix2pix_emoji", **{"model.residual": True, "model.dropout": 0.0})
+    a = images()
+    out = model.generator(a).numpy()
+    # Starts near the identity (DCGAN init keeps the change small) ...
+    assert np.abs(out - a.numpy()).mean() < 0.1
+    assert out.min() >= -1.0 and out.max() <= 1.0
+    # ... and is exactly clip(input + 2 tanh(pre-activation), -1, 1).
+    pre = keras.Model(model.generator.input, model.generator.get_layer("to_image").output)
+    expected = np.clip(a.numpy() + 2.0 * np.tanh(pre(a).numpy()), -1.0, 1.0)
+    np.testing.assert_allclose(out, expected, atol=1e-5)
+    # Saves and reloads in safe mode (no Lambda layers).
+    path = tmp_path / "residual.keras"
+    model.save(path)
+    reloaded = keras.models.load_model(path, safe_mode=True)
+    np.testing.assert_allclose(reloaded.generator(a).numpy(), out, atol=1e-6)
+
+
+def test_pix2pix_diffaugment_transforms_the_discriminators_pairs_in_training_only():
+    plain = tiny_model("pix2pix_emoji", **{"model.norm": "none"})
+    augmented = tiny_model("pix2pix_emoji", **{"model.norm": "none",
+                                               "model.augment": "translation,cutout"})
+    a, b = images(), images()
+
+    def twice(model, training):
+        return [model.score(a, b, training).numpy() for _ in range(2)]
+
+    np.testing.assert_array_equal(*twice(plain, True))
+    first, second = twice(augmented, True)
+    assert not np.allclose(first, second)  # a fresh random transformation per call
+    np.testing.assert_array_equal(*twice(augmented, False))
+    with pytest.raises(config.ConfigError, match="model.augment: 'color'"):
+        tiny_model("pix2pix_emoji", **{"model.augment": "color"})

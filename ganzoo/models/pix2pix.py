@@ -13,13 +13,29 @@ import tensorflow as tf
 from keras import layers
 
 from ganzoo import losses
+from ganzoo.config import ConfigError
 from ganzoo.models.translation import TranslationHyperparameters, TranslationModel
+from ganzoo.nn import diffaugment
 from ganzoo.registry import register_family
 
 
 @dataclass(frozen=True)
 class Pix2PixHyperparameters(TranslationHyperparameters):
     l1_weight: float = 100.0
+    # DiffAugment (Zhao et al. 2020) on the discriminator's (input, output) pairs, the
+    # same transformation for both halves: "translation", "cutout" or both. With 1,288
+    # training pairs the PatchGAN otherwise memorizes the real pairs.
+    augment: str = ""
+
+    def __post_init__(self):
+        super().__post_init__()
+        try:
+            policy = diffaugment.parse_policy(self.augment)
+        except ValueError as err:
+            raise ConfigError(f"model.augment: {err}") from None
+        if "color" in policy:
+            raise ConfigError("model.augment: 'color' would mix the input's and the output's "
+                              "channels of a pair; use translation and/or cutout")
 
 
 @register_family("pix2pix")
@@ -36,7 +52,10 @@ class Pix2Pix(TranslationModel):
         return self.generator
 
     def score(self, inputs, outputs, training):
-        return self.discriminator(self._pair([inputs, outputs]), training=training)
+        pairs = self._pair([inputs, outputs])
+        if training and self.hparams.augment:
+            pairs = diffaugment.diff_augment(pairs, diffaugment.parse_policy(self.hparams.augment))
+        return self.discriminator(pairs, training=training)
 
     def objective(self, a, b, training=True):
         """(d_loss, g_loss, parts) of one batch of pairs, before replica scaling."""

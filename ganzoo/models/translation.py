@@ -34,6 +34,7 @@ class TranslationHyperparameters:
     norm: Literal["batch", "instance", "none"] = "batch"
     dropout: float = 0.5  # decoder dropout (training only: inference is deterministic)
     jitter: bool = True  # random resize-crop and mirror of training pairs
+    residual: bool = False  # generators output input + a learned change (image_to_image.unet_generator)
 
     def __post_init__(self):
         for name in ("generator_filters", "generator_max_filters", "discriminator_filters",
@@ -71,7 +72,8 @@ class TranslationModel(TwoPlayerModel):
         try:
             return image_to_image.unet_generator(
                 self.image_shape, filters=h.generator_filters, max_filters=h.generator_max_filters,
-                depth=h.generator_depth, norm=h.norm, dropout=h.dropout, name=name)
+                depth=h.generator_depth, norm=h.norm, dropout=h.dropout,
+                residual=h.residual, name=name)
         except ValueError as err:
             raise ConfigError(f"model.generator_depth: {err}") from None
 

@@ -49,8 +49,16 @@ def max_depth(size: int) -> int:
 
 
 def unet_generator(image_shape, *, filters=32, max_filters=128, depth=5, norm="batch",
-                   dropout=0.5, name="generator") -> keras.Model:
-    """(B, H, W, C) images in [-1, 1] -> (B, H, W, C) images in [-1, 1]."""
+                   dropout=0.5, residual=False, name="generator") -> keras.Model:
+    """(B, H, W, C) images in [-1, 1] -> (B, H, W, C) images in [-1, 1].
+
+    `residual`: the network predicts a change to its input (in [-2, 2]) and the
+    output is input + change, clipped to [-1, 1]. The U-Net's finest skip is at
+    half resolution, so a plain U-Net must redraw every pixel it keeps; a
+    residual one starts as the identity and spends its capacity on what differs
+    (outlines, palette). Where the target is unpredictable from the input, the
+    L1 term then leaves the input in place instead of drawing a confident guess.
+    """
     height, width, channels = image_shape
     if depth < 2 or depth > min(max_depth(height), max_depth(width)):
         raise ValueError(f"a U-Net on {height}x{width} images allows depth 2.."
@@ -77,8 +85,21 @@ def unet_generator(image_shape, *, filters=32, max_filters=128, depth=5, norm="b
         x = layers.Concatenate(name=f"skip{i}")([x, skips[i]])
     x = layers.Conv2DTranspose(channels, 4, strides=2, padding="same",
                                kernel_initializer=blocks.DCGAN_INIT, name="to_image")(x)
-    outputs = layers.Activation("tanh", name="translated", dtype="float32")(x)
-    return keras.Model(inputs, outputs, name=name)
+    if not residual:
+        outputs = layers.Activation("tanh", name="translated", dtype="float32")(x)
+        return keras.Model(inputs, outputs, name=name)
+    change = layers.Activation("tanh", name="change_tanh", dtype="float32")(x)
+    change = layers.Rescaling(2.0, name="change")(change)
+    return keras.Model(inputs, _clip_to_unit_range(layers.Add(name="input_plus_change")(
+        [inputs, change])), name=name)
+
+
+def _clip_to_unit_range(x):
+    """clip(x, -1, 1) from serializable layers (no Lambda, so `.keras` files load
+    in safe mode): shift to [0, 2], ReLU capped at 2, shift back."""
+    x = layers.Rescaling(1.0, offset=1.0, name="shift_up")(x)
+    x = layers.ReLU(max_value=2.0, name="clip")(x)
+    return layers.Rescaling(1.0, offset=-1.0, name="translated", dtype="float32")(x)
 
 
 def patch_discriminator(input_shape, *, filters=32, max_filters=256, num_layers=3,

@@ -165,6 +165,7 @@ def compiled_model(cfg: config_lib.EntryConfig, strategy: tf.distribute.Strategy
                                        updates_per_step=getattr(cfg.model, "d_steps", 1)),
             g_optimizer=make_optimizer(train, train.g_learning_rate),
             jit_compile=xla_usable(strategy, train.jit_compile),
+            steps_per_execution=train.steps_per_execution,
         )
     return model
 
