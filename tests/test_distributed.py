@@ -34,7 +34,9 @@ CASES = {
 # usually differ by about 1e-6, but by 2.9e-3 in one clean-clone CI run with another job on the
 # cores. A missing 1/N moves the weights by 1.7e-3 (gan) to 0.47 (progan), and CycleGAN's by
 # 3.2e-2 (measured by patching out `replica_share`), so the bounds below still fail without it.
-TOLERANCE = {"cyclegan_emoji": 1e-2}
+# WGAN-GP's discriminator differed by 1.5e-3 in one full-suite run on 2026-12-01 while another
+# test process shared the cores; without the 1/N its generator moves by 0.2.
+TOLERANCE = {"cyclegan_emoji": 1e-2, "wgangp_mnist": 5e-3}
 DEFAULT_TOLERANCE = 5e-4
 NETWORKS = ("generator", "discriminator", "ema_generator", "generator_ab", "generator_ba",
             "discriminator_a", "discriminator_b")
