@@ -47,14 +47,15 @@ class Pix2Pix(TranslationModel):
         self.generator = self.unet("generator")
         self.discriminator = self.patch_discriminator(2 * self.image_shape[2], "discriminator")
         self._pair = layers.Concatenate(name="input_and_output")
+        self._augment_policy = diffaugment.parse_policy(self.hparams.augment)
 
     def generator_for(self, direction):
         return self.generator
 
     def score(self, inputs, outputs, training):
         pairs = self._pair([inputs, outputs])
-        if training and self.hparams.augment:
-            pairs = diffaugment.diff_augment(pairs, diffaugment.parse_policy(self.hparams.augment))
+        if training and self._augment_policy:
+            pairs = diffaugment.diff_augment(pairs, self._augment_policy)
         return self.discriminator(pairs, training=training)
 
     def objective(self, a, b, training=True):
