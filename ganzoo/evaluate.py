@@ -175,7 +175,7 @@ def over_training_seeds(cfg, count, samples=None, seed=0, workers=1) -> dict:
 
 def evaluate(name, version=None, samples=None, seed=0, train_seeds=0, models_dir=None,
              write=True, workers=1) -> dict:
-    from ganzoo import config, export, zoo
+    from ganzoo import config, export, files, zoo
 
     cfg = config.load_entry(name)
     model = zoo.load(name, version=version, models_dir=models_dir)
@@ -199,7 +199,7 @@ def evaluate(name, version=None, samples=None, seed=0, train_seeds=0, models_dir
                                              **earlier["over_training_seeds"]}
     if write:
         card["checks"] = report
-        card_path.write_text(json.dumps(card, indent=2))
+        files.write_text(card_path, json.dumps(card, indent=2))  # a kill keeps the old card
         export.write_model_card(entry_dir)
     return report
 

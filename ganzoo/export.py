@@ -24,7 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganzoo import imaging, integrity, serving
+from ganzoo import files, imaging, integrity, serving
 from ganzoo.zoo import KERAS_FILE, available_versions
 
 SAMPLE_SEED = 0
@@ -90,7 +90,8 @@ def export(model, cfg, models_dir: Path, card: dict, picture: np.ndarray | None 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     version_dir = entry_dir / str(version)
-    (version_dir / integrity.CARD).write_text(json.dumps(dict(card, version=version), indent=2))
+    files.write_text(version_dir / integrity.CARD,
+                     json.dumps(dict(card, version=version), indent=2))
     write_model_card(entry_dir)
     serving.write_model_server_config(models_dir)
     return version_dir

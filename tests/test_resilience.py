@@ -93,14 +93,16 @@ def test_kill_9_mid_run_then_the_same_command_ends_like_an_uninterrupted_run(tmp
 
     victim = subprocess.Popen(command(tmp_path / "killed", tmp_path / "m1"), cwd=repo, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    progress = tmp_path / "killed" / "progress.json"
+    checkpoints = tmp_path / "killed" / "checkpoints"
     deadline = time.monotonic() + 300
-    while not progress.exists() and victim.poll() is None and time.monotonic() < deadline:
+    while (tf.train.latest_checkpoint(checkpoints) is None and victim.poll() is None
+           and time.monotonic() < deadline):
         time.sleep(0.05)
     time.sleep(random.uniform(0.0, 1.0))  # somewhere in the following epochs
     victim.send_signal(signal.SIGKILL)
     victim.wait()
-    interrupted_at = json.loads(progress.read_text())["step"]
+    # The checkpoint list, not progress.json: a kill may fall between the two writes.
+    interrupted_at = int(tf.train.latest_checkpoint(checkpoints).rsplit("-", 1)[1])
     resumed = subprocess.run(command(tmp_path / "killed", tmp_path / "m1"), cwd=repo, env=env,
                              capture_output=True, text=True, timeout=600)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
@@ -113,6 +115,32 @@ def test_kill_9_mid_run_then_the_same_command_ends_like_an_uninterrupted_run(tmp
     b = ganzoo.load("gan_mnist", models_dir=tmp_path / "m2")
     for x, y in zip(a.get_weights(), b.get_weights()):
         np.testing.assert_allclose(x, y, atol=1e-5)
+
+
+def test_the_wall_time_resumes_from_the_checkpoint_even_if_progress_json_is_cut_short(tmp_path):
+    """progress.json only mirrors the checkpoint: a kill while it is written must not stop
+    the rerun, nor reset the training time the model card reports."""
+    first = runner.run(tiny_ring(**{"train.steps": 4}), workdir=tmp_path, export_model=False,
+                       verbose=0)
+    (tmp_path / "progress.json").write_text('{"step": 4, "wall_ti')  # half written
+    result = runner.run(tiny_ring(), workdir=tmp_path, export_model=False, verbose=0)
+    assert result.step == 8
+    assert result.wall_time_s > first.wall_time_s > 0
+    assert json.loads((tmp_path / "progress.json").read_text()) == {
+        "step": 8, "wall_time_s": result.wall_time_s}
+
+
+def test_a_failed_atomic_write_keeps_the_old_file_and_leaves_no_scraps(tmp_path):
+    from ganzoo import files
+
+    target = tmp_path / "card.json"
+    files.write_json(target, {"version": 1})
+    with pytest.raises(OSError):
+        with files.replaced_atomically(target) as partial:
+            partial.write_text('{"vers')
+            raise OSError("disk full")
+    assert json.loads(target.read_text()) == {"version": 1}
+    assert [p.name for p in tmp_path.iterdir()] == ["card.json"]
 
 
 def test_a_checkpoint_write_cut_short_leaves_the_previous_checkpoint_in_use(tmp_path):

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 from absl import logging
 
+from ganzoo import files
 from ganzoo.datasets.base import ImagePairs
 
 SIZE = 64
@@ -80,9 +81,8 @@ def _cached_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             return cached["codepoints"], cached["a"], cached["b"]
     codepoints, a, b = render_all()
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.tmp.npz")
-    np.savez_compressed(partial, codepoints=codepoints, a=a, b=b)
-    os.replace(partial, path)  # atomic: a concurrent reader never sees half a file
+    with files.replaced_atomically(path) as partial:  # concurrent runs share the cache
+        np.savez_compressed(partial, codepoints=codepoints, a=a, b=b)
     logging.info("Rendered %d emoji pairs into %s", len(codepoints), path)
     return codepoints, a, b
 

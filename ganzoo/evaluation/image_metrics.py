@@ -15,7 +15,7 @@ import hashlib
 import numpy as np
 import keras
 
-from ganzoo import metrics, paths
+from ganzoo import files, metrics, paths
 
 def feature_layer(classifier: keras.Model) -> keras.layers.Layer:
     """The last hidden Dense layer (the MNIST classifier's Dense(128) ReLU), found by type:
@@ -79,9 +79,8 @@ def real_digit_statistics(classifier: keras.Model, floor_count: int) -> dict:
     floor, floor_logits = classifier_features(classifier, floor_images)
     stats = {"reference": reference, "floor": floor, "floor_logits": floor_logits}
     cache.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache.with_suffix(f".{np.random.randint(1 << 30)}.tmp.npz")
-    np.savez(partial, **stats)
-    partial.replace(cache)  # atomic: a concurrent reader never sees half a file
+    with files.replaced_atomically(cache) as partial:  # concurrent evaluations share it
+        np.savez(partial, **stats)
     return stats
 
 

@@ -4,7 +4,6 @@ Keras' `TerminateOnNaN` watches only `logs["loss"]`, which a GAN never
 reports, and `BackupAndRestore` saves only `model.optimizer` (one of our two).
 """
 
-import json
 import math
 import shutil
 import time
@@ -15,7 +14,7 @@ import numpy as np
 import tensorflow as tf
 from absl import logging
 
-from ganzoo import imaging
+from ganzoo import files, imaging
 
 GRID_SEED = 20_141_210  # fixed noise for per-epoch grids, so epochs are comparable
 
@@ -38,35 +37,41 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
 
 
 class EpochCheckpoint(keras.callbacks.Callback):
-    """Save model, both optimizers and the step at every epoch end, if losses are finite.
+    """Save model, both optimizers, the step and the training wall time at every epoch end,
+    if losses are finite.
 
-    `discard=True` (non-chief workers of a cluster) saves and deletes at once: the save
-    takes part in the collectives that reading distributed variables may need.
+    `wall_time_s` is a variable of the checkpoint: it holds the time trained before this
+    process and is advanced before each save. `progress.json` repeats step and time after the
+    save, for readers without TensorFlow. `discard=True` (non-chief workers of a cluster) saves
+    and deletes at once: the save takes part in the collectives that reading distributed
+    variables may need.
     """
 
-    def __init__(self, manager: tf.train.CheckpointManager, progress_file: Path | None,
-                 wall_time_before: float, discard: bool = False):
+    def __init__(self, manager: tf.train.CheckpointManager, wall_time_s: tf.Variable,
+                 progress_file: Path | None, discard: bool = False):
         super().__init__()
         self.manager = manager
+        self.wall_time_s = wall_time_s
         self.progress_file = progress_file
         self.discard = discard
-        self.wall_time_before = wall_time_before
-        self.saved_wall_time = wall_time_before  # as of the last checkpoint
+        self.wall_time_before = float(wall_time_s.numpy())
         self._start = time.monotonic()
 
-    def wall_time(self) -> float:
-        return self.wall_time_before + time.monotonic() - self._start
+    @property
+    def saved_wall_time(self) -> float:
+        """Training seconds as of the last checkpoint (restored or saved)."""
+        return float(self.wall_time_s.numpy())
 
     def on_epoch_end(self, epoch, logs=None):
         if any(not math.isfinite(float(v)) for v in (logs or {}).values()):
             return
         step = int(self.model.optimizer.iterations.numpy())
+        self.wall_time_s.assign(self.wall_time_before + time.monotonic() - self._start)
         path = self.manager.save(checkpoint_number=step)
         if self.discard:
             shutil.rmtree(Path(path).parent, ignore_errors=True)
             return
-        self.saved_wall_time = self.wall_time()
-        self.progress_file.write_text(json.dumps({"step": step, "wall_time_s": self.saved_wall_time}))
+        files.write_json(self.progress_file, {"step": step, "wall_time_s": self.saved_wall_time})
 
 
 class EpochSummary(keras.callbacks.Callback):

@@ -4,8 +4,8 @@ The CLI (`ganzoo.train`) is a thin layer over `run`, which tests call directly.
 
 Work directory:
     config.json      the resolved entry config; a rerun must match it (except train.steps)
-    checkpoints/     model (with EMA), both optimizers, step; one per epoch end
-    progress.json    step and accumulated wall time at the last checkpoint
+    checkpoints/     model (with EMA), both optimizers, step, wall time; one per epoch end
+    progress.json    step and wall time of the last checkpoint, for people and scripts
     samples/         a grid PNG per epoch
     tensorboard/     scalars and sample images
     exported.json    the version this run exported, so a finished rerun does not export twice
@@ -29,7 +29,7 @@ import tensorflow as tf
 from absl import logging
 
 from ganzoo import config as config_lib
-from ganzoo import datasets, export, imaging, paths, zoo
+from ganzoo import datasets, export, files, imaging, paths, zoo
 from ganzoo.training import callbacks as cb
 from ganzoo.training import lock
 from ganzoo.training.distribute import WorkerRole, default_strategy, worker_role, xla_usable
@@ -84,13 +84,15 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
     data = datasets.for_entry(cfg)
     keras.utils.set_random_seed(train.seed)
     model = compiled_model(cfg, strategy)
+    # The wall time rides in the checkpoint, so a kill between two files cannot pair one
+    # checkpoint with another checkpoint's time (progress.json only mirrors it for people).
+    wall_time_s = tf.Variable(0.0, dtype=tf.float64, trainable=False)
     checkpoint = tf.train.Checkpoint(model=model, d_optimizer=model.d_optimizer,
-                                     g_optimizer=model.g_optimizer)
+                                     g_optimizer=model.g_optimizer, wall_time_s=wall_time_s)
     manager = tf.train.CheckpointManager(checkpoint, workdir / "checkpoints", max_to_keep=2)
     if manager.latest_checkpoint:
         checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
     step = int(model.g_optimizer.iterations.numpy())
-    progress = _read_json(workdir / "progress.json", {"wall_time_s": 0.0})
     if step:
         logging.info("Resuming %s from step %d (%s)", cfg.name, step, manager.latest_checkpoint)
     if not role.is_chief:  # restored from the chief's checkpoints; saves go to scratch
@@ -98,8 +100,9 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
             checkpoint, workdir / role.scratch_name / "checkpoints", max_to_keep=1)
 
     picture_fn = preview_function(cfg, data)
-    saver = cb.EpochCheckpoint(manager, workdir / "progress.json" if role.is_chief else None,
-                               progress["wall_time_s"], discard=not role.is_chief)
+    saver = cb.EpochCheckpoint(manager, wall_time_s,
+                               workdir / "progress.json" if role.is_chief else None,
+                               discard=not role.is_chief)
     if step < train.steps:
         nan_guard = cb.StopOnNonFiniteLoss()
         callbacks = [nan_guard, saver]
@@ -147,9 +150,8 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
             return RunResult(model, step, wall_time, None)
         models_root = paths.models_dir(models_dir)
         version_dir = export.export(model, cfg, models_root, card, picture=picture)
-        (workdir / "exported.json").write_text(
-            json.dumps({"step": step, "version_dir": str(version_dir)})
-        )
+        files.write_json(workdir / "exported.json",
+                         {"step": step, "version_dir": str(version_dir)})
         logging.info("Exported %s version %s to %s", cfg.name, version_dir.name, version_dir)
     return RunResult(model, step, wall_time, version_dir)
 
@@ -244,7 +246,7 @@ def _claim_workdir(workdir: Path, cfg: config_lib.EntryConfig) -> None:
                 f"{workdir} holds a run of a different config (differs in "
                 f"{', '.join(sorted(differences))}); use another --workdir or the same settings"
             )
-    saved_path.write_text(cfg.to_json())
+    files.write_text(saved_path, cfg.to_json())
 
 
 def _with_defaults(saved: dict, where: str) -> dict:
