@@ -103,6 +103,27 @@ def test_entry_trains_saves_reloads_and_exports(name, tmp_path):
     assert_same_outputs(outputs_of(loaded, cfg), outputs, atol=1e-6)
 
 
+FAMILY_ENTRIES = sorted({config.load_entry(n).family: n for n in ENTRIES}.values())
+
+
+@pytest.mark.parametrize("name", FAMILY_ENTRIES)
+def test_the_training_seed_alone_decides_every_initial_weight(name):
+    """Same seed, same weights; another seed, every random kernel differs. A seed fixed
+    outside `keras.utils.set_random_seed` (an initializer built at import) fails the second:
+    its layers start the same whatever the seed, and differ from process to process."""
+    cfg = config.load_entry(name, tiny_entry_overrides(name))
+
+    def weights(seed):
+        keras.utils.set_random_seed(seed)
+        return zoo.build_from_config(cfg).get_weights()
+
+    first, again, other = weights(1), weights(1), weights(2)
+    for a, b, c in zip(first, again, other):
+        np.testing.assert_array_equal(a, b)
+        if np.unique(a).size > 1:  # a random kernel, not a constant bias or scale
+            assert not np.array_equal(a, c)
+
+
 def test_different_seeds_give_different_samples():
     # an MLP without batch norm: tiny conv nets with barely-trained batch-norm
     # statistics can be constant in inference mode, which would prove nothing

@@ -8,7 +8,14 @@ from N(0, 0.02), as in DCGAN (Radford et al. 2015, section 4).
 import keras
 from keras import layers
 
-DCGAN_INIT = keras.initializers.RandomNormal(stddev=0.02)
+
+
+def dcgan_init() -> keras.initializers.Initializer:
+    """N(0, 0.02), a new initializer per layer. A Keras 3 initializer draws its integer seed
+    when it is constructed and repeats its values on every call: one shared module-level
+    instance gave same-shaped layers the same kernels, and a seed fixed at import (before
+    `keras.utils.set_random_seed`) that changed from process to process."""
+    return keras.initializers.RandomNormal(stddev=0.02)
 
 
 def num_upsamplings(size: int) -> int:
@@ -97,18 +104,18 @@ def upsampling_decoder(x, image_shape, base_filters, *, kernel_size=4):
     seed_size = height // 2**stages
     width = base_filters * 2 ** (stages - 1)
     x = layers.Dense(seed_size * seed_size * width, use_bias=False,
-                     kernel_initializer=DCGAN_INIT, name="project")(x)
+                     kernel_initializer=dcgan_init(), name="project")(x)
     x = batch_norm("project_bn")(x)
     x = layers.ReLU(name="project_relu")(x)
     x = layers.Reshape((seed_size, seed_size, width), name="seed")(x)
     for i in range(stages - 1):
         width //= 2
         x = layers.Conv2DTranspose(width, kernel_size, strides=2, padding="same", use_bias=False,
-                                   kernel_initializer=DCGAN_INIT, name=f"up{i}")(x)
+                                   kernel_initializer=dcgan_init(), name=f"up{i}")(x)
         x = batch_norm(f"up{i}_bn")(x)
         x = layers.ReLU(name=f"up{i}_relu")(x)
     x = layers.Conv2DTranspose(channels, kernel_size, strides=2, padding="same",
-                               kernel_initializer=DCGAN_INIT, name="to_image")(x)
+                               kernel_initializer=dcgan_init(), name="to_image")(x)
     return layers.Activation("tanh", name="images", dtype="float32")(x)
 
 
@@ -131,7 +138,7 @@ def downsampling_encoder(x, base_filters, *, stages, kernel_size=4, norm="batch"
     width = base_filters
     for i in range(stages):
         conv = layers.Conv2D(width, kernel_size, strides=2, padding="same",
-                             kernel_initializer=DCGAN_INIT, name=f"down{i}")
+                             kernel_initializer=dcgan_init(), name=f"down{i}")
         x = maybe_spectral(conv, norm == "spectral")(x)
         if norm == "batch" and i > 0:
             x = batch_norm(f"down{i}_bn")(x)
@@ -142,7 +149,7 @@ def downsampling_encoder(x, base_filters, *, stages, kernel_size=4, norm="batch"
             x = layers.Dropout(dropout, name=f"down{i}_dropout")(x)
         width *= 2
     x = layers.Flatten(name="flatten")(x)
-    return logit(x, kernel_initializer=DCGAN_INIT, spectral=norm == "spectral")
+    return logit(x, kernel_initializer=dcgan_init(), spectral=norm == "spectral")
 
 
 def logit(x, kernel_initializer="glorot_uniform", spectral=False):

@@ -69,7 +69,7 @@ def unet_generator(image_shape, *, filters=32, max_filters=128, depth=5, norm="b
     for i in range(depth):
         x = layers.Conv2D(min(filters * 2**i, max_filters), 4, strides=2, padding="same",
                           use_bias=i == 0 or norm == "none",
-                          kernel_initializer=blocks.DCGAN_INIT, name=f"enc{i}")(x)
+                          kernel_initializer=blocks.dcgan_init(), name=f"enc{i}")(x)
         if i > 0:
             x = normalization(norm, f"enc{i}_norm")(x)
         x = blocks.leaky_relu(f"enc{i}_lrelu")(x)
@@ -77,14 +77,14 @@ def unet_generator(image_shape, *, filters=32, max_filters=128, depth=5, norm="b
     for i in reversed(range(depth - 1)):  # decoder layer i mirrors encoder layer i
         x = layers.Conv2DTranspose(min(filters * 2**i, max_filters), 4, strides=2,
                                    padding="same", use_bias=norm == "none",
-                                   kernel_initializer=blocks.DCGAN_INIT, name=f"dec{i}")(x)
+                                   kernel_initializer=blocks.dcgan_init(), name=f"dec{i}")(x)
         x = normalization(norm, f"dec{i}_norm")(x)
         if dropout and i >= depth - 4:  # the three innermost decoder layers
             x = layers.Dropout(dropout, name=f"dec{i}_dropout")(x)
         x = layers.ReLU(name=f"dec{i}_relu")(x)
         x = layers.Concatenate(name=f"skip{i}")([x, skips[i]])
     x = layers.Conv2DTranspose(channels, 4, strides=2, padding="same",
-                               kernel_initializer=blocks.DCGAN_INIT, name="to_image")(x)
+                               kernel_initializer=blocks.dcgan_init(), name="to_image")(x)
     if not residual:
         outputs = layers.Activation("tanh", name="translated", dtype="float32")(x)
         return keras.Model(inputs, outputs, name=name)
@@ -111,10 +111,10 @@ def patch_discriminator(input_shape, *, filters=32, max_filters=256, num_layers=
         x = layers.Conv2D(min(filters * 2**i, max_filters), 4,
                           strides=2 if i < num_layers else 1, padding="same",
                           use_bias=i == 0 or norm == "none",
-                          kernel_initializer=blocks.DCGAN_INIT, name=f"patch{i}")(x)
+                          kernel_initializer=blocks.dcgan_init(), name=f"patch{i}")(x)
         if i > 0:
             x = normalization(norm, f"patch{i}_norm")(x)
         x = blocks.leaky_relu(f"patch{i}_lrelu")(x)
-    logits = layers.Conv2D(1, 4, padding="same", kernel_initializer=blocks.DCGAN_INIT,
+    logits = layers.Conv2D(1, 4, padding="same", kernel_initializer=blocks.dcgan_init(),
                            name="patch_logits", dtype="float32")(x)
     return keras.Model(inputs, logits, name=name)
