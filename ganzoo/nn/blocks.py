@@ -9,7 +9,6 @@ import keras
 from keras import layers
 
 
-
 def dcgan_init() -> keras.initializers.Initializer:
     """N(0, 0.02), a new initializer per layer. A Keras 3 initializer draws its integer seed
     when it is constructed and repeats its values on every call: one shared module-level
