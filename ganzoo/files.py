@@ -2,7 +2,6 @@
 
 import contextlib
 import json
-import os
 import uuid
 from pathlib import Path
 
@@ -13,10 +12,10 @@ def replaced_atomically(path: Path):
     renamed over `path` in one step, so readers see the old file or the new, never a part.
     The temporary keeps `path`'s suffix (`np.savez` would otherwise append one)."""
     path = Path(path)
-    partial = path.with_name(f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
+    partial = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.tmp{path.suffix}")
     try:
         yield partial
-        os.replace(partial, path)
+        partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
 
