@@ -137,6 +137,28 @@ def cycle_consistency_loss(data_x, reconstructed_data_x, data_y, reconstructed_d
     return 0.5 * (l1_loss(data_x, reconstructed_data_x) + l1_loss(data_y, reconstructed_data_y))
 
 
+def top_k_logits(fake_logits, share):
+    """The generator's view under top-k training (Sinha et al. 2020): only the
+    ceil(share * n) fakes the discriminator scores as most real, so the worst ones,
+    whose gradients push samples away from their nearest mode, do not steer G.
+
+    Higher logits mean "more real" for every objective in OBJECTIVES. Rows are
+    ranked by their mean logit, so patch or packed outputs are kept or dropped whole.
+    """
+    fake_logits = tf.convert_to_tensor(fake_logits)
+    n = tf.shape(fake_logits)[0]
+    scores = tf.reduce_mean(tf.reshape(tf.cast(fake_logits, tf.float32), [n, -1]), axis=1)
+    k = tf.clip_by_value(tf.cast(tf.math.ceil(share * tf.cast(n, tf.float32)), tf.int32), 1, n)
+    return tf.gather(fake_logits, tf.math.top_k(scores, k=k, sorted=False).indices)
+
+
+def top_k_share(generator_step, final_share, period, gamma=0.99):
+    """The kept share at a generator step: 1 at first, times `gamma` every `period`
+    generator steps (the paper anneals once per epoch), never below `final_share` (its nu)."""
+    decays = tf.math.floordiv(tf.cast(generator_step, tf.float32), float(period))
+    return tf.maximum(float(final_share), tf.pow(gamma, decays))
+
+
 # The objectives a config can name: (generator loss, discriminator loss).
 OBJECTIVES = {
     "minimax": (minimax_generator_loss, minimax_discriminator_loss),

@@ -139,6 +139,49 @@ def test_augmented_model_trains():
     assert int(model.g_optimizer.iterations) == 2
 
 
+def test_top_k_keeps_the_best_scored_fakes_and_only_they_reach_the_generator():
+    logits = tf.constant([[0.5], [-2.0], [3.0], [1.0], [-1.0]])
+    with tf.GradientTape() as tape:
+        tape.watch(logits)
+        kept = losses.top_k_logits(logits, 0.5)  # ceil(2.5) = 3 of 5
+        loss = losses.modified_generator_loss(kept)
+    assert sorted(np.asarray(kept).ravel().tolist()) == [0.5, 1.0, 3.0]
+    grad = tf.convert_to_tensor(tape.gradient(loss, logits)).numpy().ravel()
+    assert np.all(grad[[1, 4]] == 0) and np.all(grad[[0, 2, 3]] != 0)
+    # patch outputs are ranked by their mean and kept whole
+    patches = tf.constant([[[0.0, 4.0]], [[1.0, 1.0]], [[3.0, -3.0]]])
+    assert np.asarray(losses.top_k_logits(patches, 0.1)).tolist() == [[[0.0, 4.0]]]
+
+
+def test_top_k_share_anneals_by_gamma_every_period_down_to_its_floor():
+    shares = [float(losses.top_k_share(step, 0.75, period=10)) for step in (0, 9, 10, 25, 10_000)]
+    assert shares == pytest.approx([1.0, 1.0, 0.99, 0.99 ** 2, 0.75])
+
+
+def test_top_k_generator_view_follows_the_generator_step():
+    model = ganzoo.build("pacgan2_grid25", generator_units=[8], discriminator_units=[8],
+                         top_k=0.5, top_k_period=10)
+    model.compile()
+    logits = tf.reshape(tf.range(8, dtype=tf.float32), (8, 1))
+    assert model.generator_view(logits).shape[0] == 8  # step 0: every fake counts
+    model.g_optimizer.iterations.assign(10_000)
+    assert sorted(np.asarray(model.generator_view(logits)).ravel()) == [4, 5, 6, 7]
+    unfiltered = ganzoo.build("pacgan2_grid25", generator_units=[8], discriminator_units=[8])
+    assert unfiltered.generator_view(logits) is logits
+
+
+def test_top_k_model_trains():
+    model = fit_tiny("pacgan2_grid25", steps=3,
+                     **{"model.top_k": 0.5, "model.top_k_period": 1})
+    assert int(model.g_optimizer.iterations) == 3
+
+
+@pytest.mark.parametrize("key,value", [("top_k", 0.0), ("top_k", 1.5), ("top_k_period", 0)])
+def test_bad_top_k_settings_are_config_errors(key, value):
+    with pytest.raises(config.ConfigError, match=f"model.{key}"):
+        ganzoo.build("pacgan2_grid25", **{key: value})
+
+
 def test_maxout_takes_the_largest_of_its_pieces():
     from ganzoo.nn.blocks import Maxout
 

@@ -41,6 +41,10 @@ class AdversarialHyperparameters:
     label_smoothing: float = 0.0  # one-sided, on real targets (minimax/non_saturating only)
     pack: int = 1  # PacGAN: the discriminator judges `pack` samples jointly (Lin et al. 2018)
     augment: str = ""  # DiffAugment policy, e.g. "color,translation,cutout"
+    # Top-k training (Sinha et al. 2020): G learns from the best-scored share of its
+    # fakes, annealed from 1 by x0.99 every `top_k_period` G steps down to `top_k`.
+    top_k: float = 1.0  # 1 disables it; the paper uses 0.5-0.75
+    top_k_period: int = 1000
     # "alternating": D steps, then G on a fresh fake batch (Goodfellow et al. 2014).
     # "simultaneous": one fake batch, both gradients from the same networks, as the
     # TensorFlow DCGAN tutorial's step does; a third cheaper per step, d_steps must be 1.
@@ -64,6 +68,10 @@ class AdversarialHyperparameters:
         if self.update == "simultaneous" and self.d_steps != 1:
             raise ConfigError(f"model.update = 'simultaneous' needs model.d_steps = 1, "
                               f"got {self.d_steps}")
+        if not 0.0 < self.top_k <= 1.0:
+            raise ConfigError(f"model.top_k must be in (0, 1], got {self.top_k}")
+        if self.top_k_period < 1:
+            raise ConfigError(f"model.top_k_period must be at least 1, got {self.top_k_period}")
         try:
             diffaugment.parse_policy(self.augment)
         except ValueError as err:
@@ -115,6 +123,14 @@ class AdversarialModel(TwoPlayerModel):
 
     def generator_loss(self, fake_logits):
         return losses.OBJECTIVES[self.hparams.loss][0](fake_logits)
+
+    def generator_view(self, fake_logits):
+        """The fake logits the generator's loss sees: all of them, or the top-k share."""
+        if self.hparams.top_k == 1.0:
+            return fake_logits
+        share = losses.top_k_share(self.g_optimizer.iterations, self.hparams.top_k,
+                                   self.hparams.top_k_period)
+        return losses.top_k_logits(fake_logits, share)
 
     def generate(self, z, labels=None, training=False, generator=None):
         return (generator or self.generator)(z, training=training)
@@ -185,14 +201,15 @@ class AdversarialModel(TwoPlayerModel):
     def _generator_update(self, z, labels):
         with tf.GradientTape() as tape:
             fake = self.generate(z, labels, training=True)
-            loss = self.generator_loss(self.discriminate(fake, labels, training=True))
+            fake_logits = self.discriminate(fake, labels, training=True)
+            loss = self.generator_loss(self.generator_view(fake_logits))
             scaled_loss = self.replica_share(loss)
         self._apply_generator_step(tape, scaled_loss, loss)
 
     def _simultaneous_update(self, real, labels, z):
         with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
             real_logits, fake_logits, d_loss = self._discriminator_pass(real, labels, z)
-            g_loss = self.generator_loss(fake_logits)
+            g_loss = self.generator_loss(self.generator_view(fake_logits))
             scaled_d_loss, scaled_g_loss = self.replica_share(d_loss), self.replica_share(g_loss)
         # Both gradients come from the recorded forward pass, so the discriminator's
         # update below does not leak into the generator's gradient.
