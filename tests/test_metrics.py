@@ -67,6 +67,17 @@ def test_classifier_score_bounds_and_formula():
     assert metrics.classifier_score_from_logits(logits) == pytest.approx(expected)
 
 
+def test_confident_share_counts_samples_read_as_one_class_at_90_percent():
+    sure = np.eye(10)[:4] * 50.0  # softmax ~1 on one class
+    torn = np.zeros((4, 10))  # 0.1 everywhere
+    torn[:, :2] = 5.0  # ~0.5 on each of two classes
+    assert metrics.confident_share_from_logits(np.concatenate([sure, torn])) == 0.5
+    just_below = np.zeros((2, 10))
+    just_below[:, 0] = np.log(0.89 * 9 / 0.11)  # max softmax 0.89
+    assert metrics.confident_share_from_logits(just_below) == 0.0
+    assert metrics.confident_share_from_logits(just_below, threshold=0.85) == 1.0
+
+
 def test_precision_recall_separate_fidelity_from_diversity():
     real = _gaussian(600, 2, 0)
     collapsed = _gaussian(600, 2, 1, scale=0.1)  # inside the real manifold, little of it

@@ -46,6 +46,7 @@ def distribution_report(generated_features, generated_logits, reference_features
                                                                      generated_features),
         "kid": kid, "kid_std": kid_std,
         "classifier_score": metrics.classifier_score_from_logits(generated_logits),
+        "confident_share": metrics.confident_share_from_logits(generated_logits),
         **metrics.precision_recall(reference_features, generated_features),
         **metrics.density_coverage(reference_features, generated_features),
     }

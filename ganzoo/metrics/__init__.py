@@ -2,6 +2,7 @@
 
 from ganzoo.metrics.distances import (
     classifier_score_from_logits,
+    confident_share_from_logits,
     frechet_classifier_distance_from_activations,
     kernel_classifier_distance_and_std_from_activations,
 )
@@ -10,7 +11,8 @@ from ganzoo.metrics.neighbours import density_coverage, memorization, precision_
 from ganzoo.metrics.translation import dark_share, mean_l1, psnr, ssim, translation_report
 
 __all__ = [
-    "class_mode_statistics", "classifier_score_from_logits", "dark_share", "density_coverage",
+    "class_mode_statistics", "classifier_score_from_logits", "confident_share_from_logits",
+    "dark_share", "density_coverage",
     "frechet_classifier_distance_from_activations",
     "kernel_classifier_distance_and_std_from_activations", "mean_l1", "memorization",
     "mixture_mode_statistics", "precision_recall", "psnr", "ssim", "translation_report",

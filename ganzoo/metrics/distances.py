@@ -106,3 +106,15 @@ def classifier_score_from_logits(logits) -> float:
     log_marginal = np.log(np.mean(p, axis=0) + 1e-30)
     kl = np.sum(p * (log_p - log_marginal), axis=1)
     return float(np.exp(np.mean(kl)))
+
+
+def confident_share_from_logits(logits, threshold: float = 0.9) -> float:
+    """Share of samples the classifier gives one class at least `threshold` probability.
+
+    A crispness readout the classifier score mixes with class balance: a blurred or
+    half-formed digit is read as several classes at once, whatever the class counts are.
+    """
+    logits = _as_matrix(logits, "logits")
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    top = 1.0 / np.sum(np.exp(shifted), axis=1)  # the largest softmax probability
+    return float(np.mean(top >= threshold))
