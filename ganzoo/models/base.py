@@ -125,7 +125,8 @@ class AdversarialModel(TwoPlayerModel):
         return losses.OBJECTIVES[self.hparams.loss][0](fake_logits)
 
     def generator_view(self, fake_logits):
-        """The fake logits the generator's loss sees: all of them, or the top-k share."""
+        """The fake logits the generator's loss sees: all of them, or the top-k share.
+        Under N replicas each ranks its own slice of the batch, so the kept share is the same."""
         if self.hparams.top_k == 1.0:
             return fake_logits
         share = losses.top_k_share(self.g_optimizer.iterations, self.hparams.top_k,
