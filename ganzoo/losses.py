@@ -1,7 +1,9 @@
 """Adversarial losses as pure functions, named and defined as in TF-GAN.
 
 Every function takes discriminator *logits* and returns a scalar: the mean over
-the examples it was given. Means are per replica; the caller (the adversarial
+the examples it was given. Generator losses also take TF-GAN's `weights`, reduced
+as TF-GAN does by default (sum of weighted terms / number of nonzero weights), so
+a 0/1 mask averages over the kept examples while every shape stays static. Means are per replica; the caller (the adversarial
 base model) is the one place that rescales them for `tf.distribute`, so none of
 these functions needs to know how many replicas exist.
 
@@ -18,6 +20,19 @@ import tensorflow as tf
 
 def _softplus(x):
     return tf.nn.softplus(tf.cast(x, tf.float32))
+
+
+def _mean(values, weights=None):
+    """Plain mean, or TF-GAN's SUM_BY_NONZERO_WEIGHTS reduction with `weights`
+    broadcast to `values` (a (n,) weight per example reaches every logit it owns)."""
+    if weights is None:
+        return tf.reduce_mean(values)
+    weights = tf.cast(weights, tf.float32)
+    weights = tf.reshape(weights, tf.concat([tf.shape(weights),
+                                             tf.ones([tf.rank(values) - tf.rank(weights)], tf.int32)], 0))
+    weights = tf.broadcast_to(weights, tf.shape(values))
+    nonzero = tf.math.count_nonzero(weights, dtype=tf.float32)
+    return tf.math.divide_no_nan(tf.reduce_sum(values * weights), nonzero)
 
 
 def minimax_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
@@ -38,19 +53,19 @@ def minimax_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
     return tf.reduce_mean(real_loss) + tf.reduce_mean(fake_loss)
 
 
-def minimax_generator_loss(fake_logits):
+def minimax_generator_loss(fake_logits, weights=None):
     """E[log(1 - D(G(z)))]: the generator's side of the original minimax game.
 
     Its gradient vanishes when D confidently rejects fakes (early training),
     which is why the modified loss exists. Kept selectable to show exactly that.
     """
     # log(1 - sigmoid(l)) == -softplus(l)
-    return -tf.reduce_mean(_softplus(fake_logits))
+    return -_mean(_softplus(fake_logits), weights)
 
 
-def modified_generator_loss(fake_logits):
+def modified_generator_loss(fake_logits, weights=None):
     """-E[log D(G(z))]: the non-saturating generator loss (TF-GAN's name)."""
-    return tf.reduce_mean(_softplus(-tf.cast(fake_logits, tf.float32)))
+    return _mean(_softplus(-tf.cast(fake_logits, tf.float32)), weights)
 
 
 
@@ -64,9 +79,9 @@ def wasserstein_discriminator_loss(real_logits, fake_logits):
     )
 
 
-def wasserstein_generator_loss(fake_logits):
+def wasserstein_generator_loss(fake_logits, weights=None):
     """-E[D(G(z))]."""
-    return -tf.reduce_mean(tf.cast(fake_logits, tf.float32))
+    return -_mean(tf.cast(fake_logits, tf.float32), weights)
 
 
 def wasserstein_gradient_penalty(real, fake, critic, alpha, epsilon=1e-10, target=1.0):
@@ -99,9 +114,9 @@ def hinge_discriminator_loss(real_logits, fake_logits):
     )
 
 
-def hinge_generator_loss(fake_logits):
+def hinge_generator_loss(fake_logits, weights=None):
     """-E[D(G(z))]."""
-    return wasserstein_generator_loss(fake_logits)
+    return wasserstein_generator_loss(fake_logits, weights)
 
 
 # ----- least squares (Mao et al. 2017; TF-GAN's a=0, b=c=1) ----------------------
@@ -114,9 +129,9 @@ def least_squares_discriminator_loss(real_logits, fake_logits):
     )
 
 
-def least_squares_generator_loss(fake_logits):
+def least_squares_generator_loss(fake_logits, weights=None):
     """1/2 E[(D(G(z)) - 1)^2]."""
-    return 0.5 * tf.reduce_mean(tf.square(tf.cast(fake_logits, tf.float32) - 1.0))
+    return 0.5 * _mean(tf.square(tf.cast(fake_logits, tf.float32) - 1.0), weights)
 
 
 # ----- reconstruction terms of image-to-image translation -----------------------
@@ -137,19 +152,21 @@ def cycle_consistency_loss(data_x, reconstructed_data_x, data_y, reconstructed_d
     return 0.5 * (l1_loss(data_x, reconstructed_data_x) + l1_loss(data_y, reconstructed_data_y))
 
 
-def top_k_logits(fake_logits, share):
-    """The generator's view under top-k training (Sinha et al. 2020): only the
-    ceil(share * n) fakes the discriminator scores as most real, so the worst ones,
-    whose gradients push samples away from their nearest mode, do not steer G.
+def top_k_weights(fake_logits, share):
+    """Top-k training's mask (Sinha et al. 2020): 1 for the ceil(share * n) fakes the
+    discriminator scores as most real, 0 for the rest, whose gradients can push samples
+    away from their nearest mode. Pass it as a generator loss's `weights`.
 
-    Higher logits mean "more real" for every objective in OBJECTIVES. Rows are
-    ranked by their mean logit, so patch or packed outputs are kept or dropped whole.
+    Higher logits mean "more real" for every objective in OBJECTIVES. Rows are ranked
+    by their mean logit, so patch or packed outputs are kept or dropped whole. A mask
+    instead of a gather keeps every shape static as k shrinks: XLA compiles the step
+    once (a gather of k rows made it compile a new program for each k).
     """
-    fake_logits = tf.convert_to_tensor(fake_logits)
     n = tf.shape(fake_logits)[0]
     scores = tf.reduce_mean(tf.reshape(tf.cast(fake_logits, tf.float32), [n, -1]), axis=1)
     k = tf.clip_by_value(tf.cast(tf.math.ceil(share * tf.cast(n, tf.float32)), tf.int32), 1, n)
-    return tf.gather(fake_logits, tf.math.top_k(scores, k=k, sorted=False).indices)
+    ranks = tf.argsort(tf.argsort(scores, direction="DESCENDING", stable=True), stable=True)
+    return tf.cast(ranks < k, tf.float32)
 
 
 def top_k_share(generator_step, final_share, period, gamma=0.99):

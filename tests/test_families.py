@@ -143,14 +143,46 @@ def test_top_k_keeps_the_best_scored_fakes_and_only_they_reach_the_generator():
     logits = tf.constant([[0.5], [-2.0], [3.0], [1.0], [-1.0]])
     with tf.GradientTape() as tape:
         tape.watch(logits)
-        kept = losses.top_k_logits(logits, 0.5)  # ceil(2.5) = 3 of 5
-        loss = losses.modified_generator_loss(kept)
-    assert sorted(np.asarray(kept).ravel().tolist()) == [0.5, 1.0, 3.0]
-    grad = tf.convert_to_tensor(tape.gradient(loss, logits)).numpy().ravel()
+        weights = losses.top_k_weights(logits, 0.5)  # ceil(2.5) = 3 of 5
+        loss = losses.modified_generator_loss(logits, weights)
+    assert np.asarray(weights).tolist() == [1, 0, 1, 1, 0]
+    kept = np.array([0.5, 3.0, 1.0])
+    assert float(loss) == pytest.approx(np.mean(np.log1p(np.exp(-kept))), rel=1e-6)
+    grad = np.asarray(tape.gradient(loss, logits)).ravel()
     assert np.all(grad[[1, 4]] == 0) and np.all(grad[[0, 2, 3]] != 0)
-    # patch outputs are ranked by their mean and kept whole
+    # patch outputs are ranked by their mean and kept whole; the mean runs over kept logits
     patches = tf.constant([[[0.0, 4.0]], [[1.0, 1.0]], [[3.0, -3.0]]])
-    assert np.asarray(losses.top_k_logits(patches, 0.1)).tolist() == [[[0.0, 4.0]]]
+    weights = losses.top_k_weights(patches, 0.1)
+    assert np.asarray(weights).tolist() == [1, 0, 0]
+    assert float(losses.wasserstein_generator_loss(patches, weights)) == pytest.approx(-2.0)
+
+
+@pytest.mark.parametrize("name", sorted(losses.OBJECTIVES))
+def test_generator_losses_weigh_like_tf_gan(name):
+    """TF-GAN's default reduction: sum of weighted terms over the count of nonzero weights."""
+    generator_loss = losses.OBJECTIVES[name][0]
+    logits = tf.constant([[0.3], [-1.2], [2.0], [0.7]])
+    weights = tf.constant([2.0, 0.0, 1.0, 1.0])
+    terms = np.array([float(generator_loss(logits[i:i + 1])) for i in range(4)])
+    expected = np.sum(terms * np.asarray(weights)) / 3.0
+    assert float(generator_loss(logits, weights)) == pytest.approx(expected, rel=1e-6)
+    assert float(generator_loss(logits, tf.ones(4))) == pytest.approx(float(generator_loss(logits)))
+
+
+def test_top_k_compiles_once_while_its_share_shrinks():
+    share = tf.Variable(1.0)
+
+    @tf.function(jit_compile=True)
+    def kept_loss(logits):
+        return losses.modified_generator_loss(logits, losses.top_k_weights(logits, share))
+
+    logits = tf.reshape(tf.range(8, dtype=tf.float32), (8, 1))
+    values = []
+    for value in (1.0, 0.5, 0.25):
+        share.assign(value)
+        values.append(float(kept_loss(logits)))
+    assert kept_loss.experimental_get_tracing_count() == 1
+    assert values[0] > values[1] > values[2]  # fewer, better-scored fakes: lower loss
 
 
 def test_top_k_share_anneals_by_gamma_every_period_down_to_its_floor():
@@ -158,16 +190,16 @@ def test_top_k_share_anneals_by_gamma_every_period_down_to_its_floor():
     assert shares == pytest.approx([1.0, 1.0, 0.99, 0.99 ** 2, 0.75])
 
 
-def test_top_k_generator_view_follows_the_generator_step():
+def test_top_k_generator_weights_follow_the_generator_step():
     model = ganzoo.build("pacgan2_grid25", generator_units=[8], discriminator_units=[8],
                          top_k=0.5, top_k_period=10)
     model.compile()
     logits = tf.reshape(tf.range(8, dtype=tf.float32), (8, 1))
-    assert model.generator_view(logits).shape[0] == 8  # step 0: every fake counts
+    assert np.asarray(model.generator_weights(logits)).sum() == 8  # step 0: every fake counts
     model.g_optimizer.iterations.assign(10_000)
-    assert sorted(np.asarray(model.generator_view(logits)).ravel()) == [4, 5, 6, 7]
+    assert np.asarray(model.generator_weights(logits)).tolist() == [0, 0, 0, 0, 1, 1, 1, 1]
     unfiltered = ganzoo.build("pacgan2_grid25", generator_units=[8], discriminator_units=[8])
-    assert unfiltered.generator_view(logits) is logits
+    assert unfiltered.generator_weights(logits) is None
 
 
 def test_top_k_model_trains():

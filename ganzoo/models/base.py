@@ -122,16 +122,17 @@ class AdversarialModel(TwoPlayerModel):
         return loss(real_logits, fake_logits)
 
     def generator_loss(self, fake_logits):
-        return losses.OBJECTIVES[self.hparams.loss][0](fake_logits)
+        return losses.OBJECTIVES[self.hparams.loss][0](fake_logits,
+                                                       self.generator_weights(fake_logits))
 
-    def generator_view(self, fake_logits):
-        """The fake logits the generator's loss sees: all of them, or the top-k share.
+    def generator_weights(self, fake_logits):
+        """Which fakes the generator learns from: all (None), or top-k training's mask.
         Under N replicas each ranks its own slice of the batch, so the kept share is the same."""
         if self.hparams.top_k == 1.0:
-            return fake_logits
+            return None
         share = losses.top_k_share(self.g_optimizer.iterations, self.hparams.top_k,
                                    self.hparams.top_k_period)
-        return losses.top_k_logits(fake_logits, share)
+        return losses.top_k_weights(fake_logits, share)
 
     def generate(self, z, labels=None, training=False, generator=None):
         return (generator or self.generator)(z, training=training)
@@ -202,15 +203,14 @@ class AdversarialModel(TwoPlayerModel):
     def _generator_update(self, z, labels):
         with tf.GradientTape() as tape:
             fake = self.generate(z, labels, training=True)
-            fake_logits = self.discriminate(fake, labels, training=True)
-            loss = self.generator_loss(self.generator_view(fake_logits))
+            loss = self.generator_loss(self.discriminate(fake, labels, training=True))
             scaled_loss = self.replica_share(loss)
         self._apply_generator_step(tape, scaled_loss, loss)
 
     def _simultaneous_update(self, real, labels, z):
         with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
             real_logits, fake_logits, d_loss = self._discriminator_pass(real, labels, z)
-            g_loss = self.generator_loss(self.generator_view(fake_logits))
+            g_loss = self.generator_loss(fake_logits)
             scaled_d_loss, scaled_g_loss = self.replica_share(d_loss), self.replica_share(g_loss)
         # Both gradients come from the recorded forward pass, so the discriminator's
         # update below does not leak into the generator's gradient.
