@@ -3,9 +3,10 @@
 Every function takes discriminator *logits* and returns a scalar: the mean over
 the examples it was given. Generator losses also take TF-GAN's `weights`, reduced
 as TF-GAN does by default (sum of weighted terms / number of nonzero weights), so
-a 0/1 mask averages over the kept examples while every shape stays static. Means are per replica; the caller (the adversarial
-base model) is the one place that rescales them for `tf.distribute`, so none of
-these functions needs to know how many replicas exist.
+a 0/1 mask averages over the kept examples while every shape stays static.
+Means are per replica; the caller (the adversarial base model) is the one place
+that rescales them for `tf.distribute`, so none of these functions needs to know
+how many replicas exist.
 
 Formulas, with D(x) = sigmoid(logit):
 - minimax (Goodfellow et al. 2014, eq. 1):
@@ -28,8 +29,8 @@ def _mean(values, weights=None):
     if weights is None:
         return tf.reduce_mean(values)
     weights = tf.cast(weights, tf.float32)
-    weights = tf.reshape(weights, tf.concat([tf.shape(weights),
-                                             tf.ones([tf.rank(values) - tf.rank(weights)], tf.int32)], 0))
+    trailing_ones = tf.ones([tf.rank(values) - tf.rank(weights)], tf.int32)
+    weights = tf.reshape(weights, tf.concat([tf.shape(weights), trailing_ones], 0))
     weights = tf.broadcast_to(weights, tf.shape(values))
     nonzero = tf.math.count_nonzero(weights, dtype=tf.float32)
     return tf.math.divide_no_nan(tf.reduce_sum(values * weights), nonzero)

@@ -1,4 +1,4 @@
-"""What makes each objective family itself: penalty, clipping, spectral norm, packing, DiffAugment."""
+"""What makes each family and option itself: penalty, clipping, spectral norm, packing, DiffAugment, top-k."""
 
 import numpy as np
 import pytest
