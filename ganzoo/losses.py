@@ -24,14 +24,13 @@ def _softplus(x):
 
 
 def _mean(values, weights=None):
-    """Plain mean, or TF-GAN's SUM_BY_NONZERO_WEIGHTS reduction with `weights`
-    broadcast to `values` (a (n,) weight per example reaches every logit it owns)."""
+    """Plain mean, or TF-GAN's SUM_BY_NONZERO_WEIGHTS reduction with `weights` (one per
+    example, or a scalar) broadcast to `values`, so an example's weight reaches every logit
+    it owns."""
     if weights is None:
         return tf.reduce_mean(values)
-    weights = tf.cast(weights, tf.float32)
-    trailing_ones = tf.ones([tf.rank(values) - tf.rank(weights)], tf.int32)
-    weights = tf.reshape(weights, tf.concat([tf.shape(weights), trailing_ones], 0))
-    weights = tf.broadcast_to(weights, tf.shape(values))
+    per_example = tf.reshape(tf.cast(weights, tf.float32), [-1] + [1] * (values.shape.rank - 1))
+    weights = tf.broadcast_to(per_example, tf.shape(values))
     nonzero = tf.math.count_nonzero(weights, dtype=tf.float32)
     return tf.math.divide_no_nan(tf.reduce_sum(values * weights), nonzero)
 

@@ -114,13 +114,9 @@ def mnist_comparison() -> list[dict]:
                      "classes": checks["classes_present"],
                      "largest": checks["largest_class_share"], "floor_fid": floor["fid"],
                      "floor_precision": floor["precision"], "floor_recall": floor["recall"],
-                     "floor_confident": floor.get("confident_share"),
+                     "floor_confident": floor["confident_share"],
                      **generated})
     return sorted(rows, key=lambda row: row["fid"])
-
-
-def _share(value) -> str:
-    return "not measured" if value is None else f"{value:.0%}"
 
 
 def comparison_table() -> str:
@@ -136,9 +132,9 @@ def comparison_table() -> str:
         lines.append(f"| {r['family']} | `{r['entry']}` | {r['fid']:.0f} | {r['kid']:.3f} | "
                      f"{r['precision']:.2f} | {r['recall']:.2f} | {r['density']:.2f} | "
                      f"{r['coverage']:.2f} | {r['classifier_score']:.2f} | "
-                     f"{_share(r.get('confident_share'))} | {r['classes']}/10 | "
+                     f"{r['confident_share']:.0%} | {r['classes']}/10 | "
                      f"{r['largest']:.1%} |")
-    confident_floors = sorted({_share(row["floor_confident"]) for row in rows})
+    confident_floors = sorted({f"{row['floor_confident']:.0%}" for row in rows})
     lines += ["", f"{' / '.join(f'{c:,}' for c in counts)} samples per entry against the 500 "
               "held-out digits, on the zoo MNIST classifier's 128 penultimate features. Real "
               f"training digits at the same count score FID {' / '.join(map(str, floors))}: "

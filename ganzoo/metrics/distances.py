@@ -92,6 +92,13 @@ def kernel_classifier_distance_and_std_from_activations(
     return float(np.mean(estimates)), float(np.std(estimates))
 
 
+def _log_softmax(logits) -> np.ndarray:
+    """Row-wise log class probabilities of a (n >= 2, classes) logit matrix, overflow-safe."""
+    logits = _as_matrix(logits, "logits")
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+
+
 def classifier_score_from_logits(logits) -> float:
     """exp(E_x KL(p(y|x) || p(y))), p(y) the mean prediction (TF-GAN's name).
 
@@ -99,9 +106,7 @@ def classifier_score_from_logits(logits) -> float:
     all ambiguous); the number of classes at most, reached when every sample
     is one confident class and the classes are used equally.
     """
-    logits = _as_matrix(logits, "logits")
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    log_p = _log_softmax(logits)
     p = np.exp(log_p)
     log_marginal = np.log(np.mean(p, axis=0) + 1e-30)
     kl = np.sum(p * (log_p - log_marginal), axis=1)
@@ -114,7 +119,5 @@ def confident_share_from_logits(logits, threshold: float = 0.9) -> float:
     A crispness readout the classifier score mixes with class balance: a blurred or
     half-formed digit is read as several classes at once, whatever the class counts are.
     """
-    logits = _as_matrix(logits, "logits")
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    top = 1.0 / np.sum(np.exp(shifted), axis=1)  # the largest softmax probability
+    top = np.exp(_log_softmax(logits).max(axis=1))  # the largest class probability
     return float(np.mean(top >= threshold))
