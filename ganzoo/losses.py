@@ -152,6 +152,14 @@ def cycle_consistency_loss(data_x, reconstructed_data_x, data_y, reconstructed_d
     return 0.5 * (l1_loss(data_x, reconstructed_data_x) + l1_loss(data_y, reconstructed_data_y))
 
 
+def mutual_information_penalty(codes, code_logits):
+    """-E[log Q(c | G(z, c))]: InfoGAN's variational bound on -I(c; G(z, c)) (Chen et al.
+    2016, eq. 5) without the constant H(c), as TF-GAN's `mutual_information_penalty`,
+    for a categorical code given as integer `codes` and Q's unnormalised `code_logits`."""
+    return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=tf.cast(codes, tf.int32), logits=tf.cast(code_logits, tf.float32)))
+
+
 def top_k_weights(fake_logits, share):
     """Top-k training's mask (Sinha et al. 2020): 1 for the ceil(share * n) fakes the
     discriminator scores as most real, 0 for the rest, whose gradients can push samples

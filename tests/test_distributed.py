@@ -29,6 +29,8 @@ CASES = {
     "progan_mnist": {"model.phase_steps": 1},  # minibatch stddev in groups; fade-in moves
     "pix2pix_emoji": {"model.dropout": 0.0},
     "cyclegan_emoji": {"model.history_size": 0},  # four networks
+    # an option with its own hand-written mean and network: InfoGAN's code penalty and Q
+    "dcgan_mnist+latent_code": {"model.latent_categories": 4},
 }
 # Float summation order differs between one device and two, and tiny nets trained with SGD
 # amplify it: usually below 1e-4, up to ~5e-4 in some runs here. CycleGAN's four networks
@@ -40,7 +42,7 @@ LEARNING_RATE = {"wgangp_mnist": 0.01}
 TOLERANCE = {"cyclegan_emoji": 1e-2, "wgangp_mnist": 1e-3}
 DEFAULT_TOLERANCE = 5e-4
 NETWORKS = ("generator", "discriminator", "ema_generator", "generator_ab", "generator_ba",
-            "discriminator_a", "discriminator_b")
+            "discriminator_a", "discriminator_b", "code_predictor")
 
 
 def train(strategy, cfg, steps=3):
@@ -67,7 +69,8 @@ def train(strategy, cfg, steps=3):
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_two_replicas_match_one(name):
-    cfg = config.load_entry(name, {**tiny_entry_overrides(name), **CASES[name]})
+    entry = name.split("+")[0]  # "entry+option": the entry with that case's overrides
+    cfg = config.load_entry(entry, {**tiny_entry_overrides(entry), **CASES[name]})
     cpus = [d.name for d in tf.config.list_logical_devices("CPU")]
     assert len(cpus) >= 2, "conftest must create two logical CPU devices"
     # ReductionToOneDevice: with the default (collective) ops, two logical CPU
@@ -83,7 +86,7 @@ def test_two_replicas_match_one(name):
         a = getattr(one, network).get_weights()
         b = getattr(two, network).get_weights()
         moved = max(float(np.max(np.abs(x - y))) for x, y in zip(a, b))
-        assert moved < TOLERANCE.get(name, DEFAULT_TOLERANCE), f"{network} differs by {moved}"
+        assert moved < TOLERANCE.get(entry, DEFAULT_TOLERANCE), f"{network} differs by {moved}"
     # and training did move the weights, so equality is not trivial
     keras.utils.set_random_seed(1)
     fresh = zoo.build_from_config(cfg)

@@ -1,5 +1,7 @@
-"""What makes each family and option itself: penalty, clipping, spectral norm, packing, DiffAugment, top-k."""
+"""What makes each family and option itself: penalty, clipping, spectral norm, packing, DiffAugment,
+top-k, InfoGAN's categorical code."""
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -212,6 +214,106 @@ def test_top_k_model_trains():
 def test_bad_top_k_settings_are_config_errors(key, value):
     with pytest.raises(config.ConfigError, match=f"model.{key}"):
         ganzoo.build("pacgan2_grid25", **{key: value})
+
+
+def test_latent_category_is_uniform_and_picked_on_purpose_by_its_centre():
+    from ganzoo.nn import latent_code
+
+    z = tf.random.stateless_normal((100_000, 3), seed=(1, 2))
+    counts = np.bincount(np.asarray(latent_code.latent_category(z, 10)), minlength=10)
+    assert counts.shape == (10,) and np.all(np.abs(counts / 100_000 - 0.1) < 0.005)
+    chosen = latent_code.latent_with_category([0, 4, 9], np.zeros((3, 2)), 10)
+    assert chosen.shape == (3, 3)
+    assert np.asarray(latent_code.latent_category(chosen, 10)).tolist() == [0, 4, 9]
+
+
+def test_categorical_code_layer_replaces_z0_by_its_one_hot():
+    from ganzoo.nn.latent_code import CategoricalCode
+
+    z = np.array([[-3.0, 7.0, 8.0], [0.01, 7.0, 8.0], [3.0, 7.0, 8.0]], np.float32)
+    got = np.asarray(CategoricalCode(4)(z))
+    assert got.tolist() == [[1, 0, 0, 0, 7, 8], [0, 0, 1, 0, 7, 8], [0, 0, 0, 1, 7, 8]]
+
+
+def test_mutual_information_penalty_is_q_cross_entropy_on_the_code():
+    logits = np.array([[2.0, 0.0, -1.0], [0.5, 0.5, 3.0]], np.float32)
+    codes = np.array([0, 1])
+    log_q = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    expected = -np.mean(log_q[[0, 1], codes])
+    assert float(losses.mutual_information_penalty(codes, logits)) == pytest.approx(expected,
+                                                                                    rel=1e-6)
+
+
+def test_infogan_code_teaches_q_and_the_generator_on_the_generator_side():
+    model = ganzoo.build("gan_grid25", generator_units=[16], discriminator_units=[16],
+                         latent_categories=5, info_weight=1.0)
+    q_variables = {id(v) for v in model.code_predictor.trainable_variables}
+    assert q_variables <= {id(v) for v in model.generator_variables}
+    assert not q_variables & {id(v) for v in model.discriminator_variables}
+    z = latent_code_batch(model, category=[0, 3])
+    first, second = np.asarray(model.generator(z))
+    assert not np.allclose(first, second)  # same z_1.., another code: another sample
+
+    model.compile(g_optimizer=keras.optimizers.Adam(1e-2))
+    before = [np.array(v) for v in model.code_predictor.trainable_variables]
+    z = tf.random.stateless_normal((8, model.hparams.latent_dim), seed=(0, 0))
+    first_penalty = float(model.code_penalty(z, model.generate(z, training=True)))
+    assert first_penalty == pytest.approx(np.log(5), rel=0.2)  # Q starts near uniform
+    fit = fit_tiny("gan_grid25", steps=3, **{"model.latent_categories": 5})
+    assert "code_loss" in [m.name for m in fit.metrics]
+    for _ in range(30):
+        model._generator_update(z, None)
+    after = [np.array(v) for v in model.code_predictor.trainable_variables]
+    assert any(not np.allclose(a, b) for a, b in zip(before, after))
+    assert float(model.code_penalty(z, model.generate(z, training=True))) < first_penalty / 2
+
+
+def test_sample_picks_the_latent_code_and_refuses_bad_codes():
+    model = ganzoo.build("gan_grid25", generator_units=[16], discriminator_units=[16],
+                         latent_dim=3, latent_categories=5)
+    picked = model.sample(5, seed=1, codes=[0, 1, 2, 3, 4])
+    drawn = model.sample(5, seed=1)
+    assert picked.shape == (5, 2) and not np.allclose(picked, drawn)
+    assert np.allclose(model.sample(5, seed=1, codes=[0, 1, 2, 3, 4]), picked)
+    for bad in ([0, 1, 2, 3, 5], [0, 1], [0.0, 1.0, 2.0, 3.0, 4.0]):
+        with pytest.raises(ValueError, match="codes must be"):
+            model.sample(5, seed=1, codes=bad)
+    with pytest.raises(ValueError, match="without a latent code"):
+        ganzoo.build("gan_grid25", generator_units=[16], discriminator_units=[16]).sample(
+            2, codes=[0, 1])
+
+
+def latent_code_batch(model, category):
+    from ganzoo.nn import latent_code
+
+    rest = np.zeros((len(category), model.hparams.latent_dim - 1), np.float32)
+    return latent_code.latent_with_category(category, rest, model.hparams.latent_categories)
+
+
+@pytest.mark.parametrize("overrides,key", [
+    ({"latent_categories": 1}, "latent_categories"),
+    ({"latent_categories": 4, "latent_dim": 1}, "latent_categories"),
+    ({"info_weight": -1.0}, "info_weight"),
+])
+def test_bad_latent_code_settings_are_config_errors(overrides, key):
+    with pytest.raises(config.ConfigError, match=f"model.{key}"):
+        ganzoo.build("gan_grid25", **overrides)
+
+
+def test_a_conditional_family_refuses_a_latent_code():
+    with pytest.raises(config.ConfigError, match="latent_categories"):
+        ganzoo.build("cgan_mnist", latent_categories=10)
+
+
+def test_a_model_with_a_latent_code_saves_and_reloads(tmp_path):
+    model = ganzoo.build("dcgan_mnist", generator_filters=4, discriminator_filters=4,
+                         latent_dim=8, latent_categories=10)
+    path = tmp_path / "info.keras"
+    model.save(path)
+    again = keras.models.load_model(path)
+    z = latent_code_batch(model, category=list(range(10)))
+    assert np.allclose(np.asarray(again.generator(z)), np.asarray(model.generator(z)))
+    assert again.code_predictor is not None
 
 
 def test_maxout_takes_the_largest_of_its_pieces():

@@ -25,7 +25,7 @@ import tensorflow as tf
 from ganzoo import losses
 from ganzoo.config import ConfigError, build_dataclass
 from ganzoo.models.two_player import TwoPlayerModel
-from ganzoo.nn import diffaugment
+from ganzoo.nn import bodies, diffaugment, latent_code
 
 
 Objective = Literal["non_saturating", "minimax", "wasserstein", "hinge", "least_squares"]
@@ -45,6 +45,10 @@ class AdversarialHyperparameters:
     # fakes, annealed from 1 by x0.99 every `top_k_period` G steps down to `top_k`.
     top_k: float = 1.0  # 1 disables it; the paper uses 0.5-0.75
     top_k_period: int = 1000
+    # InfoGAN (Chen et al. 2016): z's first coordinate carries a uniform code of this many
+    # categories, which a network Q must read back from the sample (ganzoo.nn.latent_code).
+    latent_categories: int = 0  # 0 disables it; 10 for MNIST's digits
+    info_weight: float = 1.0  # lambda, on the generator's and Q's side (the paper's 1)
     # "alternating": D steps, then G on a fresh fake batch (Goodfellow et al. 2014).
     # "simultaneous": one fake batch, both gradients from the same networks, as the
     # TensorFlow DCGAN tutorial's step does; a third cheaper per step, d_steps must be 1.
@@ -72,6 +76,14 @@ class AdversarialHyperparameters:
             raise ConfigError(f"model.top_k must be in (0, 1], got {self.top_k}")
         if self.top_k_period < 1:
             raise ConfigError(f"model.top_k_period must be at least 1, got {self.top_k_period}")
+        if self.latent_categories == 1 or self.latent_categories < 0:
+            raise ConfigError(f"model.latent_categories must be 0 (off) or >= 2, "
+                              f"got {self.latent_categories}")
+        if self.latent_categories and self.latent_dim < 2:
+            raise ConfigError(f"model.latent_categories needs model.latent_dim >= 2 (the code "
+                              f"takes z's first coordinate), got {self.latent_dim}")
+        if self.info_weight < 0:
+            raise ConfigError(f"model.info_weight must be >= 0, got {self.info_weight}")
         try:
             diffaugment.parse_policy(self.augment)
         except ValueError as err:
@@ -93,6 +105,8 @@ class AdversarialModel(TwoPlayerModel):
             raise ValueError(f"{type(self).__name__} needs num_classes (a labelled data set)")
         if self.conditional and hparams.pack > 1:
             raise ConfigError("model.pack: packing is for unconditional families only")
+        if self.conditional and hparams.latent_categories:
+            raise ConfigError("model.latent_categories: a conditional family already has labels")
         self.hparams = hparams
         self.image_shape = tuple(int(d) for d in image_shape)
         self.num_classes = int(num_classes) if num_classes else None
@@ -101,6 +115,10 @@ class AdversarialModel(TwoPlayerModel):
             raise ConfigError("model.augment: DiffAugment needs image data (H, W, C)")
         self.generator = self.build_generator()
         self.discriminator = self.build_discriminator()
+        self.code_predictor = None
+        if hparams.latent_categories:
+            self.code_predictor = self.build_code_predictor()
+            self._trackers["code_loss"] = keras.metrics.Mean(name="code_loss")
         self.ema_generator = None
         if hparams.ema_decay > 0:
             self.ema_generator = self.build_generator(name="ema_generator")
@@ -114,6 +132,24 @@ class AdversarialModel(TwoPlayerModel):
 
     def build_discriminator(self, name="discriminator") -> keras.Model:
         raise NotImplementedError
+
+    def latent_input(self, z):
+        """What the generator's body sees of z: z itself, or InfoGAN's [one_hot(c), z_1...]."""
+        if not self.hparams.latent_categories:
+            return z
+        return latent_code.CategoricalCode(self.hparams.latent_categories, name="latent_code")(z)
+
+    def build_code_predictor(self) -> keras.Model:
+        """InfoGAN's Q network (see `bodies.code_predictor`)."""
+        return bodies.code_predictor(self.image_shape, self.hparams.latent_categories)
+
+    @property
+    def generator_variables(self):
+        """Q learns with the generator, on the generator's optimizer, as a separate network."""
+        variables = self.generator.trainable_variables
+        if self.code_predictor is not None:
+            variables = variables + self.code_predictor.trainable_variables
+        return variables
 
     def discriminator_loss(self, real_logits, fake_logits):
         loss = losses.OBJECTIVES[self.hparams.loss][1]
@@ -196,7 +232,8 @@ class AdversarialModel(TwoPlayerModel):
 
     def _discriminator_update(self, real, labels, z):
         with tf.GradientTape() as tape:
-            real_logits, fake_logits, loss = self._discriminator_pass(real, labels, z)
+            fake = self.generate(z, labels, training=True)
+            real_logits, fake_logits, loss = self._discriminator_pass(real, labels, fake)
             scaled_loss = self.replica_share(loss)  # inside the tape, so it is differentiated
         self._apply_discriminator_step(tape, scaled_loss, loss, real_logits, fake_logits)
 
@@ -204,23 +241,24 @@ class AdversarialModel(TwoPlayerModel):
         with tf.GradientTape() as tape:
             fake = self.generate(z, labels, training=True)
             loss = self.generator_loss(self.discriminate(fake, labels, training=True))
+            loss += self.code_penalty(z, fake)
             scaled_loss = self.replica_share(loss)
         self._apply_generator_step(tape, scaled_loss, loss)
 
     def _simultaneous_update(self, real, labels, z):
         with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
-            real_logits, fake_logits, d_loss = self._discriminator_pass(real, labels, z)
-            g_loss = self.generator_loss(fake_logits)
+            fake = self.generate(z, labels, training=True)
+            real_logits, fake_logits, d_loss = self._discriminator_pass(real, labels, fake)
+            g_loss = self.generator_loss(fake_logits) + self.code_penalty(z, fake)
             scaled_d_loss, scaled_g_loss = self.replica_share(d_loss), self.replica_share(g_loss)
         # Both gradients come from the recorded forward pass, so the discriminator's
         # update below does not leak into the generator's gradient.
         self._apply_discriminator_step(d_tape, scaled_d_loss, d_loss, real_logits, fake_logits)
         self._apply_generator_step(g_tape, scaled_g_loss, g_loss)
 
-    def _discriminator_pass(self, real, labels, z):
+    def _discriminator_pass(self, real, labels, fake):
         """(real logits, fake logits, discriminator loss incl. any penalty); call it inside
         the tape(s) that differentiate it."""
-        fake = self.generate(z, labels, training=True)
         real_logits = self.discriminate(real, labels, training=True)
         fake_logits = self.discriminate(fake, labels, training=True)
         loss = self.discriminator_loss(real_logits, fake_logits)
@@ -239,6 +277,17 @@ class AdversarialModel(TwoPlayerModel):
         # that collapses towards 0 when a saturating loss stops teaching G.
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         self.track(g_loss=loss, g_grad_norm=tf.linalg.global_norm(grads) * replicas)
+
+    def code_penalty(self, z, fake):
+        """InfoGAN's weighted mutual-information penalty on the generator's side (Q's
+        cross-entropy on the code each fake was drawn with), or 0 without a code."""
+        if self.code_predictor is None:
+            return 0.0
+        codes = latent_code.latent_category(z, self.hparams.latent_categories)
+        penalty = losses.mutual_information_penalty(
+            codes, self.code_predictor(fake, training=True))
+        self.track(code_loss=penalty)
+        return self.hparams.info_weight * penalty
 
     def discriminator_penalty(self, real, fake, labels, real_logits):
         """Extra discriminator loss term (a gradient penalty, a drift term). None by default."""
@@ -273,11 +322,18 @@ class AdversarialModel(TwoPlayerModel):
             return self.generate(inputs["z"], inputs["labels"], training=training)
         return self.generate(inputs, training=training)
 
-    def sample(self, n, labels=None, seed=None, batch_size=500):
-        """`n` images as float32 (n, H, W, C) in [-1, 1]; the same seed gives the same images."""
+    def sample(self, n, labels=None, seed=None, batch_size=500, codes=None):
+        """`n` images as float32 (n, H, W, C) in [-1, 1]; the same seed gives the same images.
+
+        `codes` (n integers) picks InfoGAN's latent category per sample, for models trained
+        with `model.latent_categories`; without it the category is drawn with z.
+        """
         n = _positive_int(n, "n")
         seed = np.random.SeedSequence().entropy % 2**31 if seed is None else int(seed)
         z = tf.random.stateless_normal((n, self.hparams.latent_dim), seed=(seed, 0))
+        if codes is not None:
+            z = tf.constant(latent_code.latent_with_category(
+                self._codes_for(n, codes), np.asarray(z)[:, 1:], self.hparams.latent_categories))
         labels = self._labels_for(n, labels, seed)
         chunks = []
         for start in range(0, n, batch_size):
@@ -297,6 +353,18 @@ class AdversarialModel(TwoPlayerModel):
         from ganzoo import serving
 
         return serving.noise_signatures(self)
+
+    def _codes_for(self, n, codes):
+        categories = self.hparams.latent_categories
+        if not categories:
+            raise ValueError(f"{type(self).__name__} was trained without a latent code "
+                             f"(model.latent_categories = 0); do not pass codes")
+        codes = np.asarray(codes)
+        if codes.shape != (n,) or not np.issubdtype(codes.dtype, np.integer):
+            raise ValueError(f"codes must be {n} integers (one per sample), got shape {codes.shape}")
+        if codes.min() < 0 or codes.max() >= categories:
+            raise ValueError(f"codes must be in [0, {categories}), got {codes.min()}..{codes.max()}")
+        return codes
 
     def _labels_for(self, n, labels, seed):
         if not self.conditional:

@@ -127,7 +127,7 @@ class ProGAN(AdversarialModel):
         h = self.hparams
         z = keras.Input((h.latent_dim,), name="z")
         blend = keras.Input((h.levels,), name="blend")
-        x = PixelNorm(name="z_norm")(z)
+        x = PixelNorm(name="z_norm")(self.latent_input(z))
         x = EqualizedDense(START_SIZE * START_SIZE * h.filters[0], gain=np.sqrt(2) / 4,
                            name="g0_dense")(x)
         x = layers.Reshape((START_SIZE, START_SIZE, h.filters[0]), name="g0_seed")(x)

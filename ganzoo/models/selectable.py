@@ -42,12 +42,12 @@ class SelectableBodyModel(AdversarialModel):
         h = self.hparams
         z = keras.Input((h.latent_dim,), name="z")
         if h.body == "mlp":
-            return bodies.mlp_generator(z, z, self.image_shape, h.generator_units,
+            return bodies.mlp_generator(z, self.latent_input(z), self.image_shape, h.generator_units,
                                         output_activation=h.output_activation,
                                         norm=h.generator_norm, name=name)
         if len(self.image_shape) != 3:
             raise ConfigError(f"model.body 'conv' needs image data, not shape {self.image_shape}")
-        return bodies.conv_generator(z, z, self.image_shape, h.generator_filters,
+        return bodies.conv_generator(z, self.latent_input(z), self.image_shape, h.generator_filters,
                                      kernel_size=h.kernel_size, name=name)
 
     def build_discriminator(self, name="discriminator"):

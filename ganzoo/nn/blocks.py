@@ -121,8 +121,9 @@ def upsampling_decoder(x, image_shape, base_filters, *, kernel_size=4):
 NORMS = ("batch", "layer", "spectral", "none")
 
 
-def downsampling_encoder(x, base_filters, *, stages, kernel_size=4, norm="batch", dropout=0.0):
-    """[Conv stride 2, (norm), LeakyReLU 0.2]* -> flatten -> one logit per image.
+def downsampling_encoder(x, base_filters, *, stages, kernel_size=4, norm="batch", dropout=0.0,
+                         outputs=1):
+    """[Conv stride 2, (norm), LeakyReLU 0.2]* -> flatten -> `outputs` logits per image.
 
     The DCGAN discriminator: strided convolutions instead of pooling, no
     normalization on the first layer, LeakyReLU(0.2) throughout, a linear
@@ -148,10 +149,11 @@ def downsampling_encoder(x, base_filters, *, stages, kernel_size=4, norm="batch"
             x = layers.Dropout(dropout, name=f"down{i}_dropout")(x)
         width *= 2
     x = layers.Flatten(name="flatten")(x)
-    return logit(x, kernel_initializer=dcgan_init(), spectral=norm == "spectral")
+    return logit(x, kernel_initializer=dcgan_init(), spectral=norm == "spectral", units=outputs)
 
 
-def logit(x, kernel_initializer="glorot_uniform", spectral=False):
-    """One unnormalised score per example, shape (B, 1), always in float32."""
-    dense = layers.Dense(1, kernel_initializer=kernel_initializer, name="logits", dtype="float32")
+def logit(x, kernel_initializer="glorot_uniform", spectral=False, units=1):
+    """Unnormalised scores per example, shape (B, units), always in float32."""
+    dense = layers.Dense(units, kernel_initializer=kernel_initializer, name="logits",
+                         dtype="float32")
     return maybe_spectral(dense, spectral)(x)

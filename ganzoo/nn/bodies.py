@@ -50,3 +50,23 @@ def conv_discriminator(inputs, x, image_size, filters, *, kernel_size=4, norm="b
         dropout=dropout,
     )
     return keras.Model(inputs, logits, name=name)
+
+
+def code_predictor(data_shape, categories, *, filters=64, units=(200, 200), name="code_predictor"):
+    """InfoGAN's Q: logits over the categorical code a generated sample was drawn with.
+
+    A separate network rather than a head on the discriminator, so it serves every
+    family (clipped, spectrally normalized or progressive critics included) without
+    touching their Lipschitz constraints. Images get a DCGAN encoder without
+    normalization; other data an MLP.
+    """
+    inputs = keras.Input(data_shape, name="samples")
+    if len(data_shape) == 3:
+        logits = blocks.downsampling_encoder(inputs, filters,
+                                             stages=blocks.num_upsamplings(data_shape[0]),
+                                             norm="none", outputs=categories)
+    else:
+        x = layers.Flatten(name="flatten")(inputs)
+        x = blocks.mlp(x, units, activation=blocks.leaky_relu, prefix="q")
+        logits = blocks.logit(x, units=categories)
+    return keras.Model(inputs, logits, name=name)
