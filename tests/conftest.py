@@ -26,7 +26,8 @@ def tiny_overrides(family_name: str, levels: int = 2) -> dict:
 
     `levels`: for ProGAN, how many resolution levels the entry's data needs.
     """
-    overrides = {"train.batch_size": 8, "train.steps": 2, "train.steps_per_epoch": 1}
+    overrides = {"train.batch_size": 8, "train.steps": 2, "train.steps_per_epoch": 1,
+                 "train.steps_per_execution": 1}
     for field in dataclasses.fields(get_family(family_name).Hyperparameters):
         if field.name.endswith("_filters"):
             overrides[f"model.{field.name}"] = 4
