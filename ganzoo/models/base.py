@@ -47,7 +47,7 @@ class AdversarialHyperparameters:
     top_k_period: int = 1000
     # InfoGAN (Chen et al. 2016): z's first coordinate carries a uniform code of this many
     # categories, which a network Q must read back from the sample (ganzoo.nn.latent_code).
-    latent_categories: int = 0  # 0 disables it; 10 for MNIST's digits
+    latent_categories: int = 0  # 0 disables it; infogan_grid25 uses 50 for its 25 modes
     info_weight: float = 1.0  # lambda, on the generator's and Q's side (the paper's 1)
     # "alternating": D steps, then G on a fresh fake batch (Goodfellow et al. 2014).
     # "simultaneous": one fake batch, both gradients from the same networks, as the
