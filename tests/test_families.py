@@ -1,6 +1,8 @@
 """What makes each family and option itself: penalty, clipping, spectral norm, packing, DiffAugment,
 top-k, InfoGAN's categorical code."""
 
+import math
+
 import keras
 import numpy as np
 import pytest
@@ -222,6 +224,9 @@ def test_latent_category_is_uniform_and_picked_on_purpose_by_its_centre():
     z = tf.random.stateless_normal((100_000, 3), seed=(1, 2))
     counts = np.bincount(np.asarray(latent_code.latent_category(z, 10)), minlength=10)
     assert counts.shape == (10,) and np.all(np.abs(counts / 100_000 - 0.1) < 0.005)
+    z0 = np.asarray(z)[:1000, 0].astype(np.float64)
+    by_formula = np.floor(10 * 0.5 * (1 + np.vectorize(math.erf)(z0 / np.sqrt(2))))
+    assert np.array_equal(np.asarray(latent_code.latent_category(z[:1000], 10)), by_formula)
     chosen = latent_code.latent_with_category([0, 4, 9], np.zeros((3, 2)), 10)
     assert chosen.shape == (3, 3)
     assert np.asarray(latent_code.latent_category(chosen, 10)).tolist() == [0, 4, 9]

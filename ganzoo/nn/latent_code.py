@@ -13,24 +13,33 @@ shape: sampling, seeds, the input pipeline and the serving signatures are the
 same as without a code. The generator sees [one_hot(c), z_1, ..., z_{d-1}].
 """
 
+from statistics import NormalDist
+
 import keras
 import numpy as np
 from keras import ops
 
 
+def _normal_quantiles(probabilities) -> np.ndarray:
+    """Phi^-1(p) as float32 constants (Python's own, so also inside a traced graph)."""
+    return np.array([NormalDist().inv_cdf(float(p)) for p in probabilities], np.float32)
+
+
 def latent_category(z, categories: int):
-    """The code each row of z carries: an int32 in [0, categories)."""
-    z0 = ops.cast(z[:, 0], "float32")
-    uniform = 0.5 * (1.0 + ops.erf(z0 / np.sqrt(2.0)))
-    code = ops.floor(uniform * categories)
-    return ops.cast(ops.clip(code, 0, categories - 1), "int32")
+    """The code each row of z carries: an int32 in [0, categories).
+
+    floor(K * Phi(z_0)) counted as the number of quantiles Phi^-1(i / K), i = 1..K-1, that
+    z_0 reaches: the same category without an Erf op, which TFLite's builtins lack.
+    """
+    thresholds = _normal_quantiles(np.arange(1, categories) / categories)
+    z0 = ops.cast(z[:, :1], "float32")
+    return ops.sum(ops.cast(z0 >= thresholds[None, :], "int32"), axis=1)
 
 
 def latent_with_category(category, z_rest, categories: int):
     """z whose first coordinate carries `category` (the middle of its slice of Phi) and
     whose other coordinates are `z_rest`: how a caller picks a code on purpose."""
-    quantiles = (np.arange(categories, dtype=np.float32) + 0.5) / categories
-    centres = np.sqrt(2.0) * np.asarray(ops.erfinv(2.0 * quantiles - 1.0), np.float32)
+    centres = _normal_quantiles((np.arange(categories) + 0.5) / categories)
     z_rest = np.asarray(z_rest, np.float32)
     return np.concatenate([centres[np.asarray(category)][:, None], z_rest], axis=1)
 
