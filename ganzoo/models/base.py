@@ -118,7 +118,7 @@ class AdversarialModel(TwoPlayerModel):
         self.code_predictor = None
         if hparams.latent_categories:
             self.code_predictor = self.build_code_predictor()
-            self._trackers["code_loss"] = keras.metrics.Mean(name="code_loss")
+            self.add_tracker("code_loss")
         self.ema_generator = None
         if hparams.ema_decay > 0:
             self.ema_generator = self.build_generator(name="ema_generator")
@@ -359,12 +359,7 @@ class AdversarialModel(TwoPlayerModel):
         if not categories:
             raise ValueError(f"{type(self).__name__} was trained without a latent code "
                              f"(model.latent_categories = 0); do not pass codes")
-        codes = np.asarray(codes)
-        if codes.shape != (n,) or not np.issubdtype(codes.dtype, np.integer):
-            raise ValueError(f"codes must be {n} integers (one per sample), got shape {codes.shape}")
-        if codes.min() < 0 or codes.max() >= categories:
-            raise ValueError(f"codes must be in [0, {categories}), got {codes.min()}..{codes.max()}")
-        return codes
+        return _indices(codes, n, categories, "codes")
 
     def _labels_for(self, n, labels, seed):
         if not self.conditional:
@@ -375,12 +370,7 @@ class AdversarialModel(TwoPlayerModel):
             return tf.random.stateless_uniform(
                 (n,), seed=(seed, 1), maxval=self.num_classes, dtype=tf.int32
             )
-        labels = np.asarray(labels)
-        if labels.shape != (n,) or not np.issubdtype(labels.dtype, np.integer):
-            raise ValueError(f"labels must be {n} integers (one per image), got shape {labels.shape}")
-        if labels.min() < 0 or labels.max() >= self.num_classes:
-            raise ValueError(f"labels must be in [0, {self.num_classes}), got {labels.min()}..{labels.max()}")
-        return tf.constant(labels, tf.int32)
+        return tf.constant(_indices(labels, n, self.num_classes, "labels"), tf.int32)
 
     # ----- serialization ---------------------------------------------------------
 
@@ -407,6 +397,16 @@ def update_variables(updates):
             strategy.extended.update(variable.value, fn, args=args, group=False)
 
     tf.distribute.get_replica_context().merge_call(apply)
+
+
+def _indices(values, n, count, name) -> np.ndarray:
+    """`values` as n integers in [0, count), or a ValueError that says which rule failed."""
+    values = np.asarray(values)
+    if values.shape != (n,) or not np.issubdtype(values.dtype, np.integer):
+        raise ValueError(f"{name} must be {n} integers (one per sample), got shape {values.shape}")
+    if values.min() < 0 or values.max() >= count:
+        raise ValueError(f"{name} must be in [0, {count}), got {values.min()}..{values.max()}")
+    return values
 
 
 def _positive_int(value, name):

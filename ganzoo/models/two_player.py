@@ -66,6 +66,10 @@ class TwoPlayerModel(keras.Model):
     def compile_from_config(self, config):
         """Training state travels in checkpoints (ganzoo.training), not in `.keras` files."""
 
+    def add_tracker(self, name):
+        """A mean tracker for a log that only some configurations produce (an option's loss)."""
+        self._trackers[name] = keras.metrics.Mean(name=name)
+
     @property
     def metrics(self):
         return list(self._trackers.values())

@@ -22,12 +22,13 @@ def mlp_generator(inputs, z, data_shape, units, *, output_activation="tanh", nor
     return keras.Model(inputs, layers.Reshape(data_shape, name="images")(x), name=name)
 
 
-def mlp_discriminator(inputs, x, units, *, dropout=0.0, norm="none", maxout=0,
-                      name="discriminator"):
+def mlp_discriminator(inputs, x, units, *, dropout=0.0, norm="none", maxout=0, outputs=1,
+                      prefix="d", name="discriminator"):
     x = layers.Flatten(name="flatten")(x)
-    x = blocks.mlp(x, units, activation=blocks.leaky_relu, dropout=dropout, prefix="d",
+    x = blocks.mlp(x, units, activation=blocks.leaky_relu, dropout=dropout, prefix=prefix,
                    spectral=norm == "spectral", maxout=maxout)
-    return keras.Model(inputs, blocks.logit(x, spectral=norm == "spectral"), name=name)
+    return keras.Model(inputs, blocks.logit(x, spectral=norm == "spectral", units=outputs),
+                       name=name)
 
 
 def check_maxout(pieces: int) -> None:
@@ -44,10 +45,10 @@ def conv_generator(inputs, z, image_shape, filters, *, kernel_size=4, name="gene
 
 
 def conv_discriminator(inputs, x, image_size, filters, *, kernel_size=4, norm="batch",
-                       dropout=0.0, name="discriminator"):
+                       dropout=0.0, outputs=1, name="discriminator"):
     logits = blocks.downsampling_encoder(
         x, filters, stages=blocks.num_upsamplings(image_size), kernel_size=kernel_size, norm=norm,
-        dropout=dropout,
+        dropout=dropout, outputs=outputs,
     )
     return keras.Model(inputs, logits, name=name)
 
@@ -57,16 +58,11 @@ def code_predictor(data_shape, categories, *, filters=64, units=(200, 200), name
 
     A separate network rather than a head on the discriminator, so it serves every
     family (clipped, spectrally normalized or progressive critics included) without
-    touching their Lipschitz constraints. Images get a DCGAN encoder without
-    normalization; other data an MLP.
+    touching their Lipschitz constraints. Images get the DCGAN discriminator without
+    normalization; other data the MLP discriminator ("q_" layers), each with K logits.
     """
     inputs = keras.Input(data_shape, name="samples")
     if len(data_shape) == 3:
-        logits = blocks.downsampling_encoder(inputs, filters,
-                                             stages=blocks.num_upsamplings(data_shape[0]),
-                                             norm="none", outputs=categories)
-    else:
-        x = layers.Flatten(name="flatten")(inputs)
-        x = blocks.mlp(x, units, activation=blocks.leaky_relu, prefix="q")
-        logits = blocks.logit(x, units=categories)
-    return keras.Model(inputs, logits, name=name)
+        return conv_discriminator(inputs, inputs, data_shape[0], filters, norm="none",
+                                  outputs=categories, name=name)
+    return mlp_discriminator(inputs, inputs, units, outputs=categories, prefix="q", name=name)
