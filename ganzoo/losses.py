@@ -104,6 +104,26 @@ def wasserstein_gradient_penalty(real, fake, critic, alpha, epsilon=1e-10, targe
     return tf.reduce_mean(tf.square(slopes / target - 1.0))
 
 
+def r1_gradient_penalty(real, discriminator):
+    """E[||grad_x D(x)||_2^2] at real samples x: the R1 regularizer (Mescheder et al. 2018,
+    eq. 9, without its gamma / 2, which the caller applies).
+
+    Zero-centred and taken on the data only, so it does not fight an optimal
+    discriminator the way WGAN-GP's norm-1 target does; it stops the
+    discriminator from growing steep around the (few) real images it has
+    memorized. `discriminator` maps a batch to one score per discriminator
+    input; with packing the squared norm is over each group's gradient.
+    """
+    real = tf.cast(real, tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(real)
+        scores = tf.cast(discriminator(real), tf.float32)
+        total = tf.reduce_sum(scores)
+    gradients = tape.gradient(total, real)
+    per_score = tf.reshape(gradients, (tf.shape(scores)[0], -1))
+    return tf.reduce_mean(tf.reduce_sum(tf.square(per_score), axis=1))
+
+
 # ----- hinge (Lim & Ye 2017; Miyato et al. 2018) --------------------------------
 
 

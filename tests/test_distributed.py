@@ -31,6 +31,8 @@ CASES = {
     "cyclegan_emoji": {"model.history_size": 0},  # four networks
     # an option with its own hand-written mean and network: InfoGAN's code penalty and Q
     "dcgan_mnist+latent_code": {"model.latent_categories": 4},
+    # R1's per-replica mean of squared gradient norms at the real batch
+    "dcgan_mnist+r1": {"model.r1_gamma": 10.0},
 }
 # Float summation order differs between one device and two, and tiny nets trained with SGD
 # amplify it: usually below 1e-4, up to ~5e-4 in some runs here. CycleGAN's four networks

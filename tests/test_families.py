@@ -1,6 +1,7 @@
 """What makes each family and option itself: penalty, clipping, spectral norm, packing, DiffAugment,
-top-k, InfoGAN's categorical code."""
+top-k, InfoGAN's categorical code, R1."""
 
+import dataclasses
 import math
 
 import keras
@@ -49,6 +50,63 @@ def test_gradient_penalty_groups_packed_inputs():
     # each packed critic input holds 4 numbers with gradient 1: slope = 2
     got = losses.wasserstein_gradient_penalty(real, fake, critic, alpha)
     assert float(got) == pytest.approx(1.0, rel=1e-5)
+
+
+def test_r1_penalty_equals_a_hand_computation():
+    # D(x) = sum(x^2): grad = 2 x, so ||grad||^2 = 4 ||x||^2, averaged over the batch
+    real = np.random.default_rng(1).normal(size=(4, 3, 3, 1)).astype(np.float32)
+    expected = np.mean(4.0 * np.sum(real.reshape(4, -1) ** 2, axis=1))
+    discriminator = lambda x: tf.reduce_sum(tf.square(x), axis=[1, 2, 3])[:, None]  # noqa: E731
+    assert float(losses.r1_gradient_penalty(real, discriminator)) == pytest.approx(expected,
+                                                                                 rel=1e-5)
+
+
+def test_r1_penalty_groups_packed_inputs():
+    # 2 packed inputs of 4 numbers, each with gradient 3: squared norm 36 per input
+    discriminator = lambda x: 3.0 * tf.reduce_sum(tf.reshape(x, (2, 4)), axis=1,  # noqa: E731
+                                                  keepdims=True)
+    got = losses.r1_gradient_penalty(np.ones((4, 2), np.float32), discriminator)
+    assert float(got) == pytest.approx(36.0, rel=1e-5)
+
+
+def test_r1_is_half_gamma_times_the_penalty_on_real_data_and_off_by_default():
+    settings = {"latent_dim": 4, "generator_units": [8], "discriminator_units": [8],
+                "discriminator_dropout": 0.0}
+    real = tf.constant(np.random.default_rng(2).normal(size=(6, 2)), tf.float32)
+    fake = tf.zeros((6, 2))
+    plain = ganzoo.build("gan_grid25", **settings)
+    assert plain.discriminator_penalty(real, fake, None, None) == 0.0
+    model = ganzoo.build("gan_grid25", **settings, r1_gamma=10.0)
+    expected = 5.0 * losses.r1_gradient_penalty(
+        real, lambda x: model.discriminator(x, training=True))
+    got = model.discriminator_penalty(real, fake, None, None)
+    assert float(got) == pytest.approx(float(expected), rel=1e-5) and float(got) > 0
+
+
+def test_r1_adds_to_a_family_s_own_penalty():
+    settings = {"latent_dim": 4, "generator_units": [8], "discriminator_units": [8]}
+    real = tf.constant(np.random.default_rng(3).normal(size=(6, 2)), tf.float32)
+    fake = tf.zeros((6, 2))
+    keras.utils.set_random_seed(0)
+    model = ganzoo.build("wgangp_grid25", **settings, r1_gamma=4.0)
+    model.compile()
+    r1 = 2.0 * losses.r1_gradient_penalty(real, lambda x: model.discriminator(x, training=True))
+    keras.utils.set_random_seed(5)
+    with_r1 = model.discriminator_penalty(real, fake, None, None)
+    model.hparams = dataclasses.replace(model.hparams, r1_gamma=0.0)
+    keras.utils.set_random_seed(5)
+    without = model.discriminator_penalty(real, fake, None, None)
+    assert float(with_r1 - without) == pytest.approx(float(r1), rel=1e-4)
+
+
+def test_r1_model_trains_and_logs_its_penalty():
+    model = fit_tiny("dcgan_mnist", **{"model.r1_gamma": 10.0})
+    assert float(model.get_metrics_result()["r1_penalty"]) > 0
+
+
+def test_negative_r1_gamma_is_a_config_error():
+    with pytest.raises(config.ConfigError, match="r1_gamma"):
+        ganzoo.build("gan_grid25", r1_gamma=-1.0)
 
 
 def test_wgangp_trains_with_its_penalty():

@@ -49,6 +49,8 @@ class AdversarialHyperparameters:
     # categories, which a network Q must read back from the sample (ganzoo.nn.latent_code).
     latent_categories: int = 0  # 0 disables it; infogan_grid25 uses 50 for its 25 modes
     info_weight: float = 1.0  # lambda, on the generator's and Q's side (the paper's 1)
+    # R1 (Mescheder et al. 2018): gamma / 2 * E||grad D(x_real)||^2 added to D's loss.
+    r1_gamma: float = 0.0  # 0 disables it; the paper uses 10 for most of its data sets
     # "alternating": D steps, then G on a fresh fake batch (Goodfellow et al. 2014).
     # "simultaneous": one fake batch, both gradients from the same networks, as the
     # TensorFlow DCGAN tutorial's step does; a third cheaper per step, d_steps must be 1.
@@ -84,6 +86,8 @@ class AdversarialHyperparameters:
                               f"takes z's first coordinate), got {self.latent_dim}")
         if self.info_weight < 0:
             raise ConfigError(f"model.info_weight must be >= 0, got {self.info_weight}")
+        if self.r1_gamma < 0:
+            raise ConfigError(f"model.r1_gamma must be >= 0 (0 = off), got {self.r1_gamma}")
         try:
             diffaugment.parse_policy(self.augment)
         except ValueError as err:
@@ -119,6 +123,8 @@ class AdversarialModel(TwoPlayerModel):
         if hparams.latent_categories:
             self.code_predictor = self.build_code_predictor()
             self.add_tracker("code_loss")
+        if hparams.r1_gamma:
+            self.add_tracker("r1_penalty")
         self.ema_generator = None
         if hparams.ema_decay > 0:
             self.ema_generator = self.build_generator(name="ema_generator")
@@ -290,8 +296,14 @@ class AdversarialModel(TwoPlayerModel):
         return self.hparams.info_weight * penalty
 
     def discriminator_penalty(self, real, fake, labels, real_logits):
-        """Extra discriminator loss term (a gradient penalty, a drift term). None by default."""
-        return 0.0
+        """Extra discriminator loss terms (a gradient penalty, a drift term): R1 when
+        `r1_gamma` is set, else none. Families that add their own call this too."""
+        if not self.hparams.r1_gamma:
+            return 0.0
+        penalty = losses.r1_gradient_penalty(
+            real, lambda x: self.discriminate(x, labels, training=True))
+        self.track(r1_penalty=penalty)
+        return 0.5 * self.hparams.r1_gamma * penalty
 
     def after_discriminator_update(self):
         """Hook after each discriminator step (weight clipping, for instance)."""
