@@ -112,7 +112,9 @@ def r1_gradient_penalty(real, discriminator):
     discriminator the way WGAN-GP's norm-1 target does; it stops the
     discriminator from growing steep around the (few) real images it has
     memorized. `discriminator` maps a batch to one score per discriminator
-    input; with packing the squared norm is over each group's gradient.
+    input; with packing the squared norm is over each group's gradient. With
+    DiffAugment inside `discriminator`, the gradient is taken through the
+    augmentation, back to the un-augmented sample.
     """
     real = tf.cast(real, tf.float32)
     with tf.GradientTape() as tape:
