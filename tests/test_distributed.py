@@ -18,7 +18,9 @@ from tests.conftest import synthetic_data, synthetic_pairs, tiny_entry_overrides
 # their own elsewhere: dropout masks, and CycleGAN's history buffer.
 CASES = {
     "gan_mnist": {"model.discriminator_dropout": 0.0},
-    "dcgan_mnist": {},  # batch norm: synchronized across replicas
+    # batch norm: synchronized across replicas. Without the entry's R1, which is close to but
+    # not exactly replica-invariant with batch norm in D (pinned at the end of this file)
+    "dcgan_mnist": {"model.r1_gamma": 0.0},
     "cgan_mnist": {},
     "wgan_mnist": {},  # clipping in cross-replica context
     # penalty interpolates drawn for the global batch; 3 critic steps, not 5, and SGD 0.01
@@ -30,9 +32,9 @@ CASES = {
     "pix2pix_emoji": {"model.dropout": 0.0},
     "cyclegan_emoji": {"model.history_size": 0},  # four networks
     # an option with its own hand-written mean and network: InfoGAN's code penalty and Q
-    "dcgan_mnist+latent_code": {"model.latent_categories": 4},
-    # R1's per-replica mean of squared gradient norms at the real batch
-    "dcgan_mnist+r1": {"model.r1_gamma": 10.0},
+    "dcgan_mnist+latent_code": {"model.latent_categories": 4, "model.r1_gamma": 0.0},
+    # R1's per-replica mean of squared gradient norms at the real batch (a D without batch norm)
+    "gan_mnist+r1": {"model.discriminator_dropout": 0.0, "model.r1_gamma": 10.0},
 }
 # Float summation order differs between one device and two, and tiny nets trained with SGD
 # amplify it: usually below 1e-4, up to ~5e-4 in some runs here. CycleGAN's four networks
@@ -95,3 +97,32 @@ def test_two_replicas_match_one(name):
     generator = "generator_ab" if hasattr(one, "generator_ab") else "generator"
     assert any(not np.allclose(x, y) for x, y in
                zip(getattr(fresh, generator).get_weights(), getattr(one, generator).get_weights()))
+
+
+def test_r1_with_batch_norm_warns_under_several_replicas(caplog):
+    cpus = [d.name for d in tf.config.list_logical_devices("CPU")]
+    mirrored = tf.distribute.MirroredStrategy(
+        cpus[:2], cross_device_ops=tf.distribute.ReductionToOneDevice())
+    for entry, warned in (("dcgan_mnist", True), ("gan_mnist", False)):
+        cfg = config.load_entry(entry, {**tiny_entry_overrides(entry), "model.r1_gamma": 1.0})
+        caplog.clear()
+        with mirrored.scope():
+            zoo.build_from_config(cfg)
+        assert ("not exactly like" in caplog.text) == warned, entry
+    caplog.clear()
+    zoo.build_from_config(config.load_entry("dcgan_mnist", tiny_entry_overrides("dcgan_mnist")))
+    assert "not exactly like" not in caplog.text  # one device: nothing to warn about
+
+
+def test_r1_with_batch_norm_is_close_to_one_device_but_not_exact():
+    """The limitation the README and the warning state: pinned, so a fix shows up here."""
+    cfg = config.load_entry("dcgan_mnist", {**tiny_entry_overrides("dcgan_mnist"),
+                                            "model.r1_gamma": 3.0})
+    cpus = [d.name for d in tf.config.list_logical_devices("CPU")]
+    one = train(tf.distribute.get_strategy(), cfg)
+    two = train(tf.distribute.MirroredStrategy(
+        cpus[:2], cross_device_ops=tf.distribute.ReductionToOneDevice()), cfg)
+    moved = max(float(np.max(np.abs(x - y))) for x, y in
+                zip(one.discriminator.get_weights(), two.discriminator.get_weights()))
+    print(f"R1 with batch norm: discriminators {moved:.1e} apart")
+    assert 1e-6 < moved < 1e-3

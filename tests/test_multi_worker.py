@@ -28,7 +28,10 @@ ARGS = ["--name", "dcgan_mnist", "--batch_size", "8",
         "--set", "train.g_learning_rate=0.01", "--set", "train.d_learning_rate=0.01",
         # float32, where two processes differ from one only in summation order; the entry's
         # own bfloat16 rounds that difference to 8 bits, which Adam then amplifies
-        "--set", "train.precision=float32"]
+        "--set", "train.precision=float32",
+        # the entry's R1 is close to, not exactly, replica-invariant with batch norm in D
+        # (tests/test_distributed.py pins that gap); here the cluster itself is under test
+        "--set", "model.r1_gamma=0"]
 
 
 # A conv bias right before batch norm has an exactly zero gradient; Adam turns the float

@@ -21,6 +21,7 @@ from typing import Literal
 import keras
 import numpy as np
 import tensorflow as tf
+from absl import logging
 
 from ganzoo import losses
 from ganzoo.config import ConfigError, build_dataclass
@@ -125,6 +126,7 @@ class AdversarialModel(TwoPlayerModel):
             self.add_tracker("code_loss")
         if hparams.r1_gamma:
             self.add_tracker("r1_penalty")
+            _warn_if_r1_splits_batch_norm(self.discriminator)
         self.ema_generator = None
         if hparams.ema_decay > 0:
             self.ema_generator = self.build_generator(name="ema_generator")
@@ -409,6 +411,20 @@ def update_variables(updates):
             strategy.extended.update(variable.value, fn, args=args, group=False)
 
     tf.distribute.get_replica_context().merge_call(apply)
+
+
+def _warn_if_r1_splits_batch_norm(discriminator):
+    """R1 under N replicas with batch norm in the discriminator is close to, not equal to,
+    one device: each sample's logit depends on the others' through the batch statistics, and
+    each replica's gradient sees only its own share of those paths (pinned by
+    tests/test_distributed.py). Say so where it happens."""
+    if tf.distribute.get_strategy().num_replicas_in_sync == 1:
+        return
+    if any(isinstance(layer, keras.layers.BatchNormalization)
+           for layer in discriminator._flatten_layers()):
+        logging.warning("R1 (model.r1_gamma) with batch norm in the discriminator: %d replicas "
+                        "train close to, not exactly like, one device (README, R1).",
+                        tf.distribute.get_strategy().num_replicas_in_sync)
 
 
 def _indices(values, n, count, name) -> np.ndarray:
