@@ -418,13 +418,11 @@ def _warn_if_r1_splits_batch_norm(discriminator):
     one device: each sample's logit depends on the others' through the batch statistics, and
     each replica's gradient sees only its own share of those paths (pinned by
     tests/test_distributed.py). Say so where it happens."""
-    if tf.distribute.get_strategy().num_replicas_in_sync == 1:
-        return
-    if any(isinstance(layer, keras.layers.BatchNormalization)
-           for layer in discriminator._flatten_layers()):
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    if replicas > 1 and any(isinstance(layer, keras.layers.BatchNormalization)
+                            for layer in discriminator.layers):
         logging.warning("R1 (model.r1_gamma) with batch norm in the discriminator: %d replicas "
-                        "train close to, not exactly like, one device (README, R1).",
-                        tf.distribute.get_strategy().num_replicas_in_sync)
+                        "train close to, not exactly like, one device (README, R1).", replicas)
 
 
 def _indices(values, n, count, name) -> np.ndarray:
