@@ -95,12 +95,8 @@ def wasserstein_gradient_penalty(real, fake, critic, alpha, epsilon=1e-10, targe
     """
     real = tf.cast(real, tf.float32)
     interpolates = real + alpha * (tf.cast(fake, tf.float32) - real)
-    with tf.GradientTape() as tape:
-        tape.watch(interpolates)
-        scores = critic(interpolates)
-    gradients = tape.gradient(scores, interpolates)
-    per_score = tf.reshape(gradients, (tf.shape(scores)[0], -1))
-    slopes = tf.sqrt(tf.reduce_sum(tf.square(per_score), axis=1) + epsilon)
+    squared_norms = _squared_gradient_norms(interpolates, critic)
+    slopes = tf.sqrt(squared_norms + epsilon)
     return tf.reduce_mean(tf.square(slopes / target - 1.0))
 
 
@@ -116,14 +112,18 @@ def r1_gradient_penalty(real, discriminator):
     DiffAugment inside `discriminator`, the gradient is taken through the
     augmentation, back to the un-augmented sample.
     """
-    real = tf.cast(real, tf.float32)
+    return tf.reduce_mean(_squared_gradient_norms(tf.cast(real, tf.float32), discriminator))
+
+
+def _squared_gradient_norms(inputs, critic):
+    """||grad_x critic(x)||^2 for each of the critic's scores, over all the inputs that score
+    depends on (a pack of m samples under PacGAN): the core of both gradient penalties."""
     with tf.GradientTape() as tape:
-        tape.watch(real)
-        scores = tf.cast(discriminator(real), tf.float32)
+        tape.watch(inputs)
+        scores = tf.cast(critic(inputs), tf.float32)
         total = tf.reduce_sum(scores)
-    gradients = tape.gradient(total, real)
-    per_score = tf.reshape(gradients, (tf.shape(scores)[0], -1))
-    return tf.reduce_mean(tf.reduce_sum(tf.square(per_score), axis=1))
+    per_score = tf.reshape(tape.gradient(total, inputs), (tf.shape(scores)[0], -1))
+    return tf.reduce_sum(tf.square(per_score), axis=1)
 
 
 # ----- hinge (Lim & Ye 2017; Miyato et al. 2018) --------------------------------

@@ -49,6 +49,16 @@ NETWORKS = ("generator", "discriminator", "ema_generator", "generator_ab", "gene
             "discriminator_a", "discriminator_b", "code_predictor")
 
 
+def two_cpu_strategy():
+    # ReductionToOneDevice: with the default (collective) ops, two logical CPU
+    # devices can pair up a batch-norm all-reduce of one replica with a
+    # gradient all-reduce of the other ("Shape mismatch in the collective").
+    cpus = [d.name for d in tf.config.list_logical_devices("CPU")]
+    assert len(cpus) >= 2, "conftest must create two logical CPU devices"
+    return tf.distribute.MirroredStrategy(
+        cpus[:2], cross_device_ops=tf.distribute.ReductionToOneDevice())
+
+
 def train(strategy, cfg, steps=3):
     # SGD, not Adam: Adam's update is invariant to the gradient's scale, so it
     # would hide a missing 1/N; it also turns float noise in near-zero
@@ -75,14 +85,7 @@ def train(strategy, cfg, steps=3):
 def test_two_replicas_match_one(name):
     entry = name.split("+")[0]  # "entry+option": the entry with that case's overrides
     cfg = config.load_entry(entry, {**tiny_entry_overrides(entry), **CASES[name]})
-    cpus = [d.name for d in tf.config.list_logical_devices("CPU")]
-    assert len(cpus) >= 2, "conftest must create two logical CPU devices"
-    # ReductionToOneDevice: with the default (collective) ops, two logical CPU
-    # devices can pair up a batch-norm all-reduce of one replica with a
-    # gradient all-reduce of the other ("Shape mismatch in the collective").
-    mirrored = tf.distribute.MirroredStrategy(
-        cpus[:2], cross_device_ops=tf.distribute.ReductionToOneDevice()
-    )
+    mirrored = two_cpu_strategy()
     assert mirrored.num_replicas_in_sync == 2
     one = train(tf.distribute.get_strategy(), cfg)
     two = train(mirrored, cfg)
@@ -100,9 +103,7 @@ def test_two_replicas_match_one(name):
 
 
 def test_r1_with_batch_norm_warns_under_several_replicas(caplog):
-    cpus = [d.name for d in tf.config.list_logical_devices("CPU")]
-    mirrored = tf.distribute.MirroredStrategy(
-        cpus[:2], cross_device_ops=tf.distribute.ReductionToOneDevice())
+    mirrored = two_cpu_strategy()
     for entry, warned in (("dcgan_mnist", True), ("gan_mnist", False)):
         cfg = config.load_entry(entry, {**tiny_entry_overrides(entry), "model.r1_gamma": 1.0})
         caplog.clear()
@@ -118,10 +119,8 @@ def test_r1_with_batch_norm_is_close_to_one_device_but_not_exact():
     """The limitation the README and the warning state: pinned, so a fix shows up here."""
     cfg = config.load_entry("dcgan_mnist", {**tiny_entry_overrides("dcgan_mnist"),
                                             "model.r1_gamma": 3.0})
-    cpus = [d.name for d in tf.config.list_logical_devices("CPU")]
     one = train(tf.distribute.get_strategy(), cfg)
-    two = train(tf.distribute.MirroredStrategy(
-        cpus[:2], cross_device_ops=tf.distribute.ReductionToOneDevice()), cfg)
+    two = train(two_cpu_strategy(), cfg)
     moved = max(float(np.max(np.abs(x - y))) for x, y in
                 zip(one.discriminator.get_weights(), two.discriminator.get_weights()))
     print(f"R1 with batch norm: discriminators {moved:.1e} apart")

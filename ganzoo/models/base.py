@@ -271,6 +271,7 @@ class AdversarialModel(TwoPlayerModel):
         fake_logits = self.discriminate(fake, labels, training=True)
         loss = self.discriminator_loss(real_logits, fake_logits)
         loss += self.discriminator_penalty(real, fake, labels, real_logits)
+        loss += self.r1_penalty(real, labels)
         return real_logits, fake_logits, loss
 
     def _apply_discriminator_step(self, tape, scaled_loss, loss, real_logits, fake_logits):
@@ -298,8 +299,12 @@ class AdversarialModel(TwoPlayerModel):
         return self.hparams.info_weight * penalty
 
     def discriminator_penalty(self, real, fake, labels, real_logits):
-        """Extra discriminator loss terms (a gradient penalty, a drift term): R1 when
-        `r1_gamma` is set, else none. Families that add their own call this too."""
+        """A family's own extra discriminator loss (a gradient penalty, a drift term). None by
+        default; R1, an option of every family, is added next to it by `r1_penalty`."""
+        return 0.0
+
+    def r1_penalty(self, real, labels):
+        """gamma / 2 times R1 at the real batch when `r1_gamma` is set, else 0."""
         if not self.hparams.r1_gamma:
             return 0.0
         penalty = losses.r1_gradient_penalty(

@@ -240,8 +240,7 @@ class ProGAN(AdversarialModel):
     def discriminator_penalty(self, real, fake, labels, real_logits):
         drift = tf.reduce_mean(tf.square(real_logits))
         return (self.hparams.gp_weight * gradient_penalty(self, real, fake, labels)
-                + self.hparams.drift_weight * drift
-                + super().discriminator_penalty(real, fake, labels, real_logits))
+                + self.hparams.drift_weight * drift)
 
     # ----- export -------------------------------------------------------------------
 

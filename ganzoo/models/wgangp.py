@@ -34,8 +34,7 @@ class WGANGP(SelectableBodyModel):
         return "layer" if self.hparams.body == "conv" else "none"
 
     def discriminator_penalty(self, real, fake, labels, real_logits):
-        return (self.hparams.gp_weight * gradient_penalty(self, real, fake, labels)
-                + super().discriminator_penalty(real, fake, labels, real_logits))
+        return self.hparams.gp_weight * gradient_penalty(self, real, fake, labels)
 
 
 def gradient_penalty(model, real, fake, labels):
