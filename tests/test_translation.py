@@ -169,6 +169,29 @@ def test_residual_unet_is_input_plus_a_clipped_change(tmp_path):
     np.testing.assert_allclose(reloaded.generator(a).numpy(), out, atol=1e-6)
 
 
+def test_resize_upsampling_replaces_every_transposed_convolution(tmp_path):
+    model = tiny_model("pix2pix_emoji", **{"model.upsampling": "resize", "model.dropout": 0.0})
+    kinds = {type(layer).__name__ for layer in model.generator.layers}
+    assert "Conv2DTranspose" not in kinds and "UpSampling2D" in kinds
+    a = images()
+    out = model.generator(a).numpy()
+    assert out.shape == a.shape and out.min() >= -1.0 and out.max() <= 1.0
+    # On a constant image, a stride-2 transposed convolution alternates its kernel taps and
+    # paints a 2-pixel checkerboard; resize + convolution keeps the interior flat.
+    def checkerboard(generator):
+        out = generator(tf.fill((1, 16, 16, 3), 0.5)).numpy()[0, 4:-4, 4:-4]
+        return np.abs(out - np.roll(out, 1, axis=0)).max()
+
+    transposed = tiny_model("pix2pix_emoji", **{"model.dropout": 0.0})
+    assert checkerboard(model.generator) < 1e-4 < 1e-3 < checkerboard(transposed.generator)
+    path = tmp_path / "resize.keras"
+    model.save(path)
+    reloaded = keras.models.load_model(path, safe_mode=True)
+    np.testing.assert_allclose(reloaded.generator(a).numpy(), out, atol=1e-6)
+    with pytest.raises(config.ConfigError, match="model.upsampling"):
+        tiny_model("pix2pix_emoji", **{"model.upsampling": "bilinear"})
+
+
 def test_pix2pix_diffaugment_transforms_the_discriminators_pairs_in_training_only():
     plain = tiny_model("pix2pix_emoji", **{"model.norm": "none"})
     augmented = tiny_model("pix2pix_emoji", **{"model.norm": "none",

@@ -35,6 +35,9 @@ class TranslationHyperparameters:
     dropout: float = 0.5  # decoder dropout (training only: inference is deterministic)
     jitter: bool = True  # random resize-crop and mirror of training pairs
     residual: bool = False  # generators output input + a learned change (image_to_image.unet_generator)
+    # "transpose" (the paper's stride-2 transposed convolutions) or "resize" (nearest 2x + 3x3
+    # convolution, no checkerboard dots: image_to_image.unet_generator)
+    upsampling: Literal["transpose", "resize"] = "transpose"
 
     def __post_init__(self):
         for name in ("generator_filters", "generator_max_filters", "discriminator_filters",
@@ -73,7 +76,7 @@ class TranslationModel(TwoPlayerModel):
             return image_to_image.unet_generator(
                 self.image_shape, filters=h.generator_filters, max_filters=h.generator_max_filters,
                 depth=h.generator_depth, norm=h.norm, dropout=h.dropout,
-                residual=h.residual, name=name)
+                residual=h.residual, upsampling=h.upsampling, name=name)
         except ValueError as err:
             raise ConfigError(f"model.generator_depth: {err}") from None
 

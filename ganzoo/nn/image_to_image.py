@@ -26,6 +26,7 @@ from keras import layers
 from ganzoo.nn import blocks
 
 NORMS = ("batch", "instance", "none")
+UPSAMPLINGS = ("transpose", "resize")
 
 
 def normalization(kind: str, name: str):
@@ -49,7 +50,8 @@ def max_depth(size: int) -> int:
 
 
 def unet_generator(image_shape, *, filters=32, max_filters=128, depth=5, norm="batch",
-                   dropout=0.5, residual=False, name="generator") -> keras.Model:
+                   dropout=0.5, residual=False, upsampling="transpose",
+                   name="generator") -> keras.Model:
     """(B, H, W, C) images in [-1, 1] -> (B, H, W, C) images in [-1, 1].
 
     `residual`: the network predicts a change to its input (in [-2, 2]) and the
@@ -58,7 +60,15 @@ def unet_generator(image_shape, *, filters=32, max_filters=128, depth=5, norm="b
     residual one starts as the identity and spends its capacity on what differs
     (outlines, palette). Where the target is unpredictable from the input, the
     L1 term then leaves the input in place instead of drawing a confident guess.
+
+    `upsampling="resize"`: each decoder stage is a nearest-neighbour 2x resize and a
+    3x3 convolution instead of a stride-2 transposed convolution (Odena et al.
+    2016, "Deconvolution and Checkerboard Artifacts"). A transposed convolution
+    paints a periodic dot pattern unless its weights learn to cancel it, and a
+    discriminator with small patches does not punish the pattern enough to make them.
     """
+    if upsampling not in UPSAMPLINGS:
+        raise ValueError(f"upsampling must be one of {UPSAMPLINGS}, got {upsampling!r}")
     height, width, channels = image_shape
     if depth < 2 or depth > min(max_depth(height), max_depth(width)):
         raise ValueError(f"a U-Net on {height}x{width} images allows depth 2.."
@@ -75,16 +85,14 @@ def unet_generator(image_shape, *, filters=32, max_filters=128, depth=5, norm="b
         x = blocks.leaky_relu(f"enc{i}_lrelu")(x)
         skips.append(x)
     for i in reversed(range(depth - 1)):  # decoder layer i mirrors encoder layer i
-        x = layers.Conv2DTranspose(min(filters * 2**i, max_filters), 4, strides=2,
-                                   padding="same", use_bias=norm == "none",
-                                   kernel_initializer=blocks.dcgan_init(), name=f"dec{i}")(x)
+        x = _upsample(x, min(filters * 2**i, max_filters), upsampling, use_bias=norm == "none",
+                      name=f"dec{i}")
         x = normalization(norm, f"dec{i}_norm")(x)
         if dropout and i >= depth - 4:  # the three innermost decoder layers
             x = layers.Dropout(dropout, name=f"dec{i}_dropout")(x)
         x = layers.ReLU(name=f"dec{i}_relu")(x)
         x = layers.Concatenate(name=f"skip{i}")([x, skips[i]])
-    x = layers.Conv2DTranspose(channels, 4, strides=2, padding="same",
-                               kernel_initializer=blocks.dcgan_init(), name="to_image")(x)
+    x = _upsample(x, channels, upsampling, use_bias=True, name="to_image")
     if not residual:
         outputs = layers.Activation("tanh", name="translated", dtype="float32")(x)
         return keras.Model(inputs, outputs, name=name)
@@ -92,6 +100,17 @@ def unet_generator(image_shape, *, filters=32, max_filters=128, depth=5, norm="b
     change = layers.Rescaling(2.0, name="change")(change)
     return keras.Model(inputs, _clip_to_unit_range(layers.Add(name="input_plus_change")(
         [inputs, change])), name=name)
+
+
+def _upsample(x, filters, upsampling, *, use_bias, name):
+    """Double the resolution: a 4x4 stride-2 transposed convolution (the paper's), or a
+    nearest-neighbour resize and a 3x3 convolution (named `name`, its resize `name_resize`)."""
+    if upsampling == "transpose":
+        return layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=use_bias,
+                                      kernel_initializer=blocks.dcgan_init(), name=name)(x)
+    x = layers.UpSampling2D(2, interpolation="nearest", name=f"{name}_resize")(x)
+    return layers.Conv2D(filters, 3, padding="same", use_bias=use_bias,
+                         kernel_initializer=blocks.dcgan_init(), name=name)(x)
 
 
 def _clip_to_unit_range(x):
