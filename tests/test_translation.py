@@ -182,7 +182,8 @@ def test_resize_upsampling_replaces_every_transposed_convolution(tmp_path):
         out = generator(tf.fill((1, 16, 16, 3), 0.5)).numpy()[0, 4:-4, 4:-4]
         return np.abs(out - np.roll(out, 1, axis=0)).max()
 
-    transposed = tiny_model("pix2pix_emoji", **{"model.dropout": 0.0})
+    transposed = tiny_model("pix2pix_emoji", **{"model.upsampling": "transpose",
+                                                 "model.dropout": 0.0})
     assert checkerboard(model.generator) < 1e-4 < 1e-3 < checkerboard(transposed.generator)
     path = tmp_path / "resize.keras"
     model.save(path)
