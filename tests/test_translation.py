@@ -179,8 +179,8 @@ def test_resize_upsampling_replaces_every_transposed_convolution(tmp_path):
     # On a constant image, a stride-2 transposed convolution alternates its kernel taps and
     # paints a 2-pixel checkerboard; resize + convolution keeps the interior flat.
     def checkerboard(generator):
-        out = generator(tf.fill((1, 16, 16, 3), 0.5)).numpy()[0, 4:-4, 4:-4]
-        return np.abs(out - np.roll(out, 1, axis=0)).max()
+        interior = generator(tf.fill((1, 16, 16, 3), 0.5)).numpy()[0, 4:-4, 4:-4]
+        return np.abs(interior - np.roll(interior, 1, axis=0)).max()
 
     transposed = tiny_model("pix2pix_emoji", **{"model.upsampling": "transpose",
                                                  "model.dropout": 0.0})

@@ -30,7 +30,7 @@ class TranslationHyperparameters:
     generator_depth: int = 5  # stride-2 stages of the U-Net
     discriminator_filters: int = 32
     discriminator_max_filters: int = 256  # the paper: 8 x discriminator_filters
-    discriminator_layers: int = 3  # stride-2 PatchGAN layers: 3 -> 70x70 patches
+    discriminator_layers: int = 3  # stride-2 PatchGAN layers: 3 -> 70x70 patches, 2 -> 34, 1 -> 16
     norm: Literal["batch", "instance", "none"] = "batch"
     dropout: float = 0.5  # decoder dropout (training only: inference is deterministic)
     jitter: bool = True  # random resize-crop and mirror of training pairs
