@@ -42,8 +42,12 @@ CASES = {
 # weights by 1.7e-3 (gan) to 0.47 (progan), CycleGAN's by 3.2e-2 and WGAN-GP's (at SGD 0.01) by
 # 9e-3 to 2 (measured by patching out `replica_share`), so the bounds below still fail without it.
 # WGAN-GP at SGD 0.01 differed by at most 1.4e-4 over initial seeds 1-8 (2026-12-02).
+# pix2pix_emoji with its version 3 settings (resize decoder, 16x16 patches): the generators are
+# 2.6e-7 apart after one step and 3.6e-6 after two, then 4.9e-3 after three, when the float noise
+# is amplified; without the 1/N they are 0.07 apart after one step and 1.66 after three
+# (measured 2026-12-02 by patching out `replica_share`).
 LEARNING_RATE = {"wgangp_mnist": 0.01}
-TOLERANCE = {"cyclegan_emoji": 1e-2, "wgangp_mnist": 1e-3}
+TOLERANCE = {"cyclegan_emoji": 1e-2, "pix2pix_emoji": 1e-2, "wgangp_mnist": 1e-3}
 DEFAULT_TOLERANCE = 5e-4
 NETWORKS = ("generator", "discriminator", "ema_generator", "generator_ab", "generator_ba",
             "discriminator_a", "discriminator_b", "code_predictor")
