@@ -63,6 +63,12 @@ def two_cpu_strategy():
         cpus[:2], cross_device_ops=tf.distribute.ReductionToOneDevice())
 
 
+def largest_difference(network, other) -> float:
+    """The largest absolute difference between two same-shaped networks' weights."""
+    return max(float(np.max(np.abs(x - y)))
+               for x, y in zip(network.get_weights(), other.get_weights()))
+
+
 def train(strategy, cfg, steps=3):
     # SGD, not Adam: Adam's update is invariant to the gradient's scale, so it
     # would hide a missing 1/N; it also turns float noise in near-zero
@@ -94,9 +100,7 @@ def test_two_replicas_match_one(name):
     one = train(tf.distribute.get_strategy(), cfg)
     two = train(mirrored, cfg)
     for network in [n for n in NETWORKS if getattr(one, n, None) is not None]:
-        a = getattr(one, network).get_weights()
-        b = getattr(two, network).get_weights()
-        moved = max(float(np.max(np.abs(x - y))) for x, y in zip(a, b))
+        moved = largest_difference(getattr(one, network), getattr(two, network))
         assert moved < TOLERANCE.get(entry, DEFAULT_TOLERANCE), f"{network} differs by {moved}"
     # and training did move the weights, so equality is not trivial
     keras.utils.set_random_seed(1)
@@ -125,7 +129,6 @@ def test_r1_with_batch_norm_is_close_to_one_device_but_not_exact():
                                             "model.r1_gamma": 3.0})
     one = train(tf.distribute.get_strategy(), cfg)
     two = train(two_cpu_strategy(), cfg)
-    moved = max(float(np.max(np.abs(x - y))) for x, y in
-                zip(one.discriminator.get_weights(), two.discriminator.get_weights()))
+    moved = largest_difference(one.discriminator, two.discriminator)
     print(f"R1 with batch norm: discriminators {moved:.1e} apart")
     assert 1e-6 < moved < 1e-3
