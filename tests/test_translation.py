@@ -208,3 +208,36 @@ def test_pix2pix_diffaugment_transforms_the_discriminators_pairs_in_training_onl
     np.testing.assert_array_equal(*twice(augmented, False))
     with pytest.raises(config.ConfigError, match="model.augment: 'color'"):
         tiny_model("pix2pix_emoji", **{"model.augment": "color"})
+
+
+def test_translation_baselines_edit_the_input_as_named():
+    from ganzoo.evaluation import translation_baselines as tb
+
+    square = np.ones((1, 16, 16, 3), np.float32)  # white, with a red 6x6 glyph at rows/cols 5-10
+    square[:, 5:11, 5:11] = [1.0, -1.0, -1.0]
+    outlined = tb.silhouette_outline(square)
+    ring = np.zeros((16, 16), bool)
+    ring[5:11, 5:11] = True
+    ring[6:10, 6:10] = False
+    np.testing.assert_array_equal(np.all(outlined[0] == -1.0, axis=-1), ring)  # 20 pixels
+    np.testing.assert_array_equal(outlined[0, 6:10, 6:10], square[0, 6:10, 6:10])
+    np.testing.assert_array_equal(outlined[0, ~(ring | np.pad(np.ones((4, 4), bool), 6))], 1.0)
+
+    np.testing.assert_array_equal(tb.fade_to_white(square, 0.0), square)
+    np.testing.assert_array_equal(tb.fade_to_white(square, 1.0), np.ones_like(square))
+    np.testing.assert_allclose(tb.fade_to_white(square, 0.25)[0, 7, 7], [1.0, -0.5, -0.5])
+    with pytest.raises(ValueError, match="amount"):
+        tb.fade_to_white(square, 1.5)
+
+
+def test_translation_baselines_report_each_edit_against_the_input():
+    from ganzoo.evaluation import translation_baselines as tb
+
+    inputs, targets = images(4), images(4)
+    reports = tb.baseline_reports(np.asarray(inputs), np.asarray(targets))
+    assert list(reports) == list(tb.BASELINES)
+    assert reports["input"]["l1"] == reports["input"]["l1_input"]
+    assert reports["all white"]["l1"] == pytest.approx(mean_l1(targets, np.ones((4, 16, 16, 3))),
+                                                       abs=1e-4)
+    assert reports["all white"]["dark_share"] == 0.0
+    assert not any(key.startswith("judged_") for key in reports["input"])
