@@ -241,3 +241,5 @@ def test_translation_baselines_report_each_edit_against_the_input():
                                                        abs=1e-4)
     assert reports["all white"]["dark_share"] == 0.0
     assert not any(key.startswith("judged_") for key in reports["input"])
+    with pytest.raises(ValueError, match="target_style"):
+        tb.baseline_reports(np.asarray(inputs), np.asarray(targets), judge=object())

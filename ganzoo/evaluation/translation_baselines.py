@@ -60,6 +60,9 @@ def baseline_reports(inputs, targets, judge=None, target_style=None) -> dict:
     style classifier is given."""
     from ganzoo.evaluation import style_classifier
 
+    if judge is not None and target_style not in style_classifier.STYLES:
+        raise ValueError(f"with a judge, target_style must be one of {style_classifier.STYLES}, "
+                         f"got {target_style!r}")
     reports = {}
     for name, edit in BASELINES.items():
         outputs = edit(inputs)
