@@ -87,13 +87,13 @@ def translation_checks(model, cfg) -> dict:
     report = {"split": "test", "pairs": len(pairs.a), "data": pairs.source}
     judge = _style_judge(cfg)
     for direction in model.directions:
-        inputs, targets = (pairs.a, pairs.b) if direction == "a2b" else (pairs.b, pairs.a)
+        inputs, targets = pairs.oriented(direction)
         outputs = model.translate(inputs, direction)
         report[direction] = translation_report(inputs, outputs, targets)
         if judge is not None:
             from ganzoo.evaluation import style_classifier
 
-            target_style = style_classifier.STYLES[direction == "a2b"]
+            target_style = style_classifier.target_style(direction)
             report[direction][f"judged_{target_style}"] = round(
                 style_classifier.style_share(judge, outputs, target_style), 4)
             report[direction][f"judged_{target_style}_input"] = round(

@@ -84,7 +84,7 @@ def translation_preview(model, pairs, count: int = 8) -> np.ndarray:
     """
     rows = []
     for direction in model.directions:
-        inputs, targets = (pairs.a, pairs.b) if direction == "a2b" else (pairs.b, pairs.a)
+        inputs, targets = pairs.oriented(direction)
         inputs, targets = inputs[:count], targets[:count]
         rows += [inputs, model.translate(inputs, direction), targets]
     return grid(np.concatenate(rows), columns=min(count, len(rows[0])))

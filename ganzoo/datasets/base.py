@@ -63,6 +63,10 @@ class ImagePairs:
     def num_examples(self) -> int:
         return max(len(self.a), len(self.b))
 
+    def oriented(self, direction: str) -> tuple[np.ndarray, np.ndarray]:
+        """(inputs, targets) of a translation direction: "a2b" reads A to draw B, "b2a" the reverse."""
+        return (self.a, self.b) if direction == "a2b" else (self.b, self.a)
+
 
 def to_unit_range(images) -> np.ndarray:
     """uint8 or float pixels in [0, 255] -> float32 in [-1, 1], the range every model uses."""

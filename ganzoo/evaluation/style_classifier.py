@@ -68,6 +68,11 @@ def predict(model: keras.Model, images: np.ndarray) -> np.ndarray:
     return np.argmax(model.predict(images, batch_size=256, verbose=0), axis=-1)
 
 
+def target_style(direction: str) -> str:
+    """The style a translation direction draws: "a2b" ends in OpenMoji (B), "b2a" in Twemoji (A)."""
+    return STYLES[direction == "a2b"]
+
+
 def style_share(model: keras.Model, images: np.ndarray, style: str) -> float:
     """Share of `images` the judge reads as `style`."""
     return float(np.mean(predict(model, images) == STYLES.index(style)))

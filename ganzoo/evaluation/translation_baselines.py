@@ -80,14 +80,14 @@ def main() -> dict:
     pairs = datasets.load("emoji", "test")
     judge = style_classifier.load()
     print(f"emoji test split, {len(pairs.a)} pairs")
-    report = {"a2b": baseline_reports(pairs.a, pairs.b, judge, "openmoji"),
-              "b2a": baseline_reports(pairs.b, pairs.a, judge, "twemoji")}
+    report = {}
     for direction in ("a2b", "b2a"):
-        print(f"\n{direction}: baseline   L1   PSNR   SSIM   dark share   judged target style")
+        style = style_classifier.target_style(direction)
+        report[direction] = baseline_reports(*pairs.oriented(direction), judge, style)
+        print(f"\n{direction}: baseline   L1   PSNR   SSIM   dark share   judged {style}")
         for name, row in report[direction].items():
-            judged = next(v for k, v in row.items() if k.startswith("judged_"))
             print(f"  {name:42s} {row['l1']:.4f}  {row['psnr']:.2f}  {row['ssim']:.4f}  "
-                  f"{row['dark_share']:.4f}  {judged:.0%}")
+                  f"{row['dark_share']:.4f}  {row[f'judged_{style}']:.0%}")
     return report
 
 
