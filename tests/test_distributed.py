@@ -35,6 +35,10 @@ CASES = {
     "dcgan_mnist+latent_code": {"model.latent_categories": 4, "model.r1_gamma": 0.0},
     # R1's per-replica mean of squared gradient norms at the real batch (a D without batch norm)
     "gan_mnist+r1": {"model.discriminator_dropout": 0.0, "model.r1_gamma": 10.0},
+    # self-conditioning: clusters set on mirrored variables after the model is built, each
+    # sample judged by its own cluster's output, fakes drawn in their real partner's cluster
+    "gan_mnist+self_conditioning": {"model.discriminator_dropout": 0.0,
+                                    "model.self_conditioning": 4},
 }
 # Float summation order differs between one device and two, and tiny nets trained with SGD
 # amplify it: usually below 1e-4, up to ~5e-4 in some runs here. CycleGAN's four networks

@@ -29,6 +29,7 @@ from ganzoo.models.two_player import TwoPlayerModel
 from ganzoo.nn import bodies, diffaugment, latent_code
 
 
+CLUSTER_CODE = "cluster_code"  # the self-conditioned generator's ClusterCode layer
 Objective = Literal["non_saturating", "minimax", "wasserstein", "hinge", "least_squares"]
 UpdateOrder = Literal["alternating", "simultaneous"]
 
@@ -52,6 +53,11 @@ class AdversarialHyperparameters:
     info_weight: float = 1.0  # lambda, on the generator's and Q's side (the paper's 1)
     # R1 (Mescheder et al. 2018): gamma / 2 * E||grad D(x_real)||^2 added to D's loss.
     r1_gamma: float = 0.0  # 0 disables it; the paper uses 10 for most of its data sets
+    # Self-conditioned GAN (Liu et al. 2020): the training images are split into this many
+    # k-means clusters (ganzoo.datasets.clusters), and both networks are conditioned on the
+    # cluster as a conditional GAN is on classes: z's first coordinate carries it (drawn with
+    # the clusters' shares), and the discriminator has one output per cluster.
+    self_conditioning: int = 0  # 0 disables it
     # "alternating": D steps, then G on a fresh fake batch (Goodfellow et al. 2014).
     # "simultaneous": one fake batch, both gradients from the same networks, as the
     # TensorFlow DCGAN tutorial's step does; a third cheaper per step, d_steps must be 1.
@@ -89,6 +95,18 @@ class AdversarialHyperparameters:
             raise ConfigError(f"model.info_weight must be >= 0, got {self.info_weight}")
         if self.r1_gamma < 0:
             raise ConfigError(f"model.r1_gamma must be >= 0 (0 = off), got {self.r1_gamma}")
+        if self.self_conditioning == 1 or self.self_conditioning < 0:
+            raise ConfigError(f"model.self_conditioning must be 0 (off) or >= 2 clusters, "
+                              f"got {self.self_conditioning}")
+        if self.self_conditioning and self.latent_categories:
+            raise ConfigError("model.self_conditioning and model.latent_categories both read z's "
+                              "first coordinate; pick one")
+        if self.self_conditioning and self.pack > 1:
+            raise ConfigError("model.self_conditioning: a pack mixes samples of different "
+                              "clusters, so it cannot be judged as one cluster; set model.pack = 1")
+        if self.self_conditioning and self.latent_dim < 2:
+            raise ConfigError(f"model.self_conditioning needs model.latent_dim >= 2 (the cluster "
+                              f"takes z's first coordinate), got {self.latent_dim}")
         try:
             diffaugment.parse_policy(self.augment)
         except ValueError as err:
@@ -112,6 +130,8 @@ class AdversarialModel(TwoPlayerModel):
             raise ConfigError("model.pack: packing is for unconditional families only")
         if self.conditional and hparams.latent_categories:
             raise ConfigError("model.latent_categories: a conditional family already has labels")
+        if self.conditional and hparams.self_conditioning:
+            raise ConfigError("model.self_conditioning: a conditional family already has labels")
         self.hparams = hparams
         self.image_shape = tuple(int(d) for d in image_shape)
         self.num_classes = int(num_classes) if num_classes else None
@@ -142,10 +162,18 @@ class AdversarialModel(TwoPlayerModel):
         raise NotImplementedError
 
     def latent_input(self, z):
-        """What the generator's body sees of z: z itself, or InfoGAN's [one_hot(c), z_1...]."""
+        """What the generator's body sees of z: z itself, or [one_hot(c), z_1...] where c is
+        InfoGAN's code or the self-conditioned GAN's cluster."""
+        if self.hparams.self_conditioning:
+            return latent_code.ClusterCode(self.hparams.self_conditioning, name=CLUSTER_CODE)(z)
         if not self.hparams.latent_categories:
             return z
         return latent_code.CategoricalCode(self.hparams.latent_categories, name="latent_code")(z)
+
+    @property
+    def discriminator_outputs(self) -> int:
+        """Logits per discriminator input: one, or one per cluster when self-conditioned."""
+        return self.hparams.self_conditioning or 1
 
     def build_code_predictor(self) -> keras.Model:
         """InfoGAN's Q network (see `bodies.code_predictor`)."""
@@ -196,7 +224,15 @@ class AdversarialModel(TwoPlayerModel):
     def discriminate(self, images, labels=None, training=False):
         if training and self._augment_policy:
             images = diffaugment.diff_augment(images, self._augment_policy)
-        return self.score(self.pack(images), labels, training=training)
+        return self.judge(self.pack(images), labels, training=training)
+
+    def judge(self, inputs, labels=None, training=False):
+        """The discriminator's logit for prepared inputs; self-conditioned, the output of each
+        sample's own cluster (`labels` are then cluster ids)."""
+        logits = self.score(inputs, labels, training=training)
+        if not self.hparams.self_conditioning:
+            return logits
+        return tf.gather(logits, tf.cast(labels, tf.int32), axis=1, batch_dims=1)[:, None]
 
     def pack(self, samples):
         """PacGAN packing: m consecutive samples become one input, concatenated on the last axis.
@@ -219,13 +255,40 @@ class AdversarialModel(TwoPlayerModel):
         """The tf.data pipeline `fit` trains this model on (see ganzoo.datasets.pipeline)."""
         from ganzoo.datasets.pipeline import adversarial_batches
 
+        if self.hparams.self_conditioning:
+            data = self.clustered(data, seed)
         return adversarial_batches(data, global_batch_size=global_batch_size,
                                    d_steps=self.hparams.d_steps,
                                    latent_dim=self.hparams.latent_dim, seed=seed,
                                    start_step=start_step)
 
+    def clustered(self, data, seed):
+        """`data` labelled with k-means cluster ids, and the generators' codes set to draw
+        each cluster with its share of the data. The same data and seed give the same clusters,
+        so a resumed run relabels its data as the first run did."""
+        from ganzoo.datasets import clusters
+
+        data, shares = clusters.clustered(data, self.hparams.self_conditioning, seed=seed)
+        for generator in (self.generator, self.ema_generator):
+            if generator is not None:
+                generator.get_layer(CLUSTER_CODE).set_shares(shares)
+        logging.info("Self-conditioning on %d k-means clusters of %s %s: shares %.1f%% to %.1f%%",
+                     len(shares), data.name, data.split, 100 * shares.min(), 100 * shares.max())
+        return data
+
+    def conditioned_noise(self, z, labels):
+        """Self-conditioned training draws each fake in the cluster of the real image it is
+        paired with, as a conditional GAN draws it in the real image's class."""
+        if not self.hparams.self_conditioning:
+            return z
+        return self.generator.get_layer(CLUSTER_CODE).with_clusters(z, labels)
+
     def train_step(self, data):
         images, labels, z = data["images"], data["labels"], data["z"]
+        if self.hparams.self_conditioning:
+            steps = labels.shape[1]
+            z = tf.stack([self.conditioned_noise(z[:, i], labels[:, min(i, steps - 1)])
+                          for i in range(z.shape[1])], axis=1)
         if self.hparams.update == "simultaneous":
             self._simultaneous_update(images[:, 0], labels[:, 0], z[:, 0])
             if self.ema_generator is not None:
@@ -344,13 +407,15 @@ class AdversarialModel(TwoPlayerModel):
     def sample(self, n, labels=None, seed=None, batch_size=500, codes=None):
         """`n` images as float32 (n, H, W, C) in [-1, 1]; the same seed gives the same images.
 
-        `codes` (n integers) picks InfoGAN's latent category per sample, for models trained
-        with `model.latent_categories`; without it the category is drawn with z.
+        `codes` (n integers) picks InfoGAN's latent category, or the self-conditioned GAN's
+        cluster, per sample; without it the category is drawn with z.
         """
         n = _positive_int(n, "n")
         seed = np.random.SeedSequence().entropy % 2**31 if seed is None else int(seed)
         z = tf.random.stateless_normal((n, self.hparams.latent_dim), seed=(seed, 0))
-        if codes is not None:
+        if codes is not None and self.hparams.self_conditioning:
+            z = self.conditioned_noise(z, self._codes_for(n, codes))
+        elif codes is not None:
             z = tf.constant(latent_code.latent_with_category(
                 self._codes_for(n, codes), np.asarray(z)[:, 1:], self.hparams.latent_categories))
         labels = self._labels_for(n, labels, seed)
@@ -374,10 +439,11 @@ class AdversarialModel(TwoPlayerModel):
         return serving.noise_signatures(self)
 
     def _codes_for(self, n, codes):
-        categories = self.hparams.latent_categories
+        categories = self.hparams.latent_categories or self.hparams.self_conditioning
         if not categories:
-            raise ValueError(f"{type(self).__name__} was trained without a latent code "
-                             f"(model.latent_categories = 0); do not pass codes")
+            raise ValueError(f"{type(self).__name__} was trained without a latent code or "
+                             f"clusters (model.latent_categories = model.self_conditioning = 0); "
+                             f"do not pass codes")
         return _indices(codes, n, categories, "codes")
 
     def _labels_for(self, n, labels, seed):

@@ -37,5 +37,6 @@ class DCGAN(AdversarialModel):
         return bodies.conv_discriminator(
             images, images, self.image_shape[0], self.hparams.discriminator_filters,
             kernel_size=self.hparams.kernel_size, norm=self.discriminator_norm,
-            dropout=self.hparams.discriminator_dropout, name=name,
+            dropout=self.hparams.discriminator_dropout, outputs=self.discriminator_outputs,
+            name=name,
         )

@@ -46,4 +46,5 @@ class GAN(AdversarialModel):
         images = keras.Input(self.discriminator_input_shape, name="images")
         return bodies.mlp_discriminator(images, images, self.hparams.discriminator_units,
                                         dropout=self.hparams.discriminator_dropout,
-                                        maxout=self.hparams.discriminator_maxout, name=name)
+                                        maxout=self.hparams.discriminator_maxout,
+                                        outputs=self.discriminator_outputs, name=name)

@@ -56,7 +56,9 @@ class SelectableBodyModel(AdversarialModel):
         if h.body == "mlp":
             return bodies.mlp_discriminator(inputs, inputs, h.discriminator_units,
                                             norm=self.discriminator_norm,
-                                            maxout=h.discriminator_maxout, name=name)
+                                            maxout=h.discriminator_maxout,
+                                            outputs=self.discriminator_outputs, name=name)
         return bodies.conv_discriminator(inputs, inputs, self.image_shape[0],
                                          h.discriminator_filters, kernel_size=h.kernel_size,
-                                         norm=self.discriminator_norm, name=name)
+                                         norm=self.discriminator_norm,
+                                         outputs=self.discriminator_outputs, name=name)

@@ -49,7 +49,7 @@ def gradient_penalty(model, real, fake, labels):
                     tf.convert_to_tensor(model.d_optimizer.iterations)])
     alpha = replica_slice_of_global_draw(tf.shape(real), tf.cast(key, tf.int64))
     return losses.wasserstein_gradient_penalty(
-        real, fake, lambda x: model.score(model.pack(x), labels, training=True), alpha)
+        real, fake, lambda x: model.judge(model.pack(x), labels, training=True), alpha)
 
 
 def replica_slice_of_global_draw(local_shape, key):

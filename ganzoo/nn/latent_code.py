@@ -62,3 +62,69 @@ class CategoricalCode(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "categories": self.categories}
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class ClusterCode(keras.layers.Layer):
+    """A self-conditioned GAN's cluster, carried in z's first coordinate like InfoGAN's code,
+    but drawn with the clusters' shares of the data instead of uniformly.
+
+    z (B, d) -> [one_hot(c), z[:, 1:]] (B, K + d - 1), where c counts the thresholds
+    Phi^-1(share_0 + ... + share_i) that z_0 reaches. The thresholds (and the slice centres
+    that training uses to ask for a cluster) are weights, not config: they are known only
+    once the data is clustered, after the model is built, and they must ride along into
+    checkpoints and the SavedModel. Until `set_shares`, the shares are uniform. The
+    comparison runs in float32: bfloat16 would move the boundaries of small clusters.
+    """
+
+    def __init__(self, clusters, **kwargs):
+        kwargs["dtype"] = "float32"
+        super().__init__(**kwargs)
+        self.clusters = int(clusters)
+
+    def build(self, input_shape):
+        uniform = np.full(self.clusters, 1.0 / self.clusters)
+        thresholds, centres = _thresholds_and_centres(uniform)
+        self.thresholds = self.add_weight(
+            shape=(self.clusters - 1,), initializer=keras.initializers.Constant(thresholds),
+            trainable=False, name="thresholds")
+        self.centres = self.add_weight(
+            shape=(self.clusters,), initializer=keras.initializers.Constant(centres),
+            trainable=False, name="centres")
+
+    def set_shares(self, shares):
+        thresholds, centres = _thresholds_and_centres(shares)
+        self.thresholds.assign(thresholds)
+        self.centres.assign(centres)
+
+    def cluster_of(self, z):
+        z0 = ops.cast(z[:, :1], "float32")
+        return ops.sum(ops.cast(z0 >= self.thresholds[None, :], "int32"), axis=1)
+
+    def with_clusters(self, z, clusters):
+        """z whose first coordinate asks for `clusters` (the centre of each one's slice)."""
+        z = ops.cast(z, "float32")
+        first = ops.take(self.centres, ops.cast(clusters, "int32"))[:, None]
+        return ops.concatenate([first, z[:, 1:]], axis=-1)
+
+    def call(self, z):
+        one_hot = ops.one_hot(self.cluster_of(z), self.clusters, dtype="float32")
+        return ops.concatenate([one_hot, ops.cast(z[:, 1:], "float32")], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.clusters + input_shape[1] - 1)
+
+    def get_config(self):
+        return {**super().get_config(), "clusters": self.clusters}
+
+
+def _thresholds_and_centres(shares) -> tuple[np.ndarray, np.ndarray]:
+    """Phi^-1 of the clusters' cumulative shares (K - 1 boundaries) and of each slice's middle.
+    Cumulative shares are kept inside (1e-6, 1 - 1e-6): an empty cluster gets a thin slice,
+    never an infinite boundary."""
+    shares = np.asarray(shares, np.float64)
+    if shares.ndim != 1 or len(shares) < 2 or np.any(shares < 0) or not np.isclose(shares.sum(), 1.0):
+        raise ValueError(f"cluster shares must be >= 2 non-negative numbers summing to 1, "
+                         f"got {shares!r}")
+    edges = np.clip(np.concatenate([[0.0], np.cumsum(shares)]), 1e-6, 1.0 - 1e-6)
+    return _normal_quantiles(edges[1:-1]), _normal_quantiles((edges[:-1] + edges[1:]) / 2)
