@@ -43,6 +43,13 @@ def test_kmeans_finds_separated_clusters_and_repeats_itself_for_a_seed():
             clusters.kmeans(points, bad_k)
 
 
+def test_purity_counts_each_clusters_most_common_label():
+    assert clusters.purity([0, 0, 0, 1, 1], [5, 5, 6, 7, 7]) == pytest.approx(0.8)
+    assert clusters.purity([3, 3, 9, 9], [1, 2, 1, 2]) == pytest.approx(0.5)
+    points, truth = blobs()
+    assert clusters.purity(clusters.kmeans(points, 3)[1], truth) == 1.0
+
+
 def test_clustered_data_carries_cluster_ids_and_never_reads_its_own_labels():
     points, truth = blobs()
     images = (points.reshape(-1, 1, 2, 1) * 10).clip(0, 255)
