@@ -286,6 +286,8 @@ class AdversarialModel(TwoPlayerModel):
     def train_step(self, data):
         images, labels, z = data["images"], data["labels"], data["z"]
         if self.hparams.self_conditioning:
+            # Noise i of the k + 1 is paired with real batch i; the generator's (the last)
+            # with the last discriminator step's batch, as `_generator_update` below is.
             steps = labels.shape[1]
             z = tf.stack([self.conditioned_noise(z[:, i], labels[:, min(i, steps - 1)])
                           for i in range(z.shape[1])], axis=1)

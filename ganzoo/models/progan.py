@@ -185,7 +185,8 @@ class ProGAN(AdversarialModel):
         x = blocks.leaky_relu("d0_act_a")(EqualizedConv2D(h.filters[0], 3, name="d0_conv")(x))
         x = layers.Flatten(name="flatten")(x)
         x = blocks.leaky_relu("d0_act_b")(EqualizedDense(h.filters[0], name="d0_dense")(x))
-        logits = EqualizedDense(self.discriminator_outputs, gain=1.0, name="logits", dtype="float32")(x)
+        logits = EqualizedDense(self.discriminator_outputs, gain=1.0, name="logits",
+                                dtype="float32")(x)
         return keras.Model({"entry": entry, "gate": gate, "images": images}, logits, name=name)
 
     # ----- the schedule -----------------------------------------------------------
