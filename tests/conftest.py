@@ -47,7 +47,10 @@ def tiny_entry_overrides(name: str) -> dict:
     from ganzoo import config
 
     cfg = config.load_entry(name)
-    return tiny_overrides(cfg.family, len(getattr(cfg.model, "filters", ())) or 2)
+    overrides = tiny_overrides(cfg.family, len(getattr(cfg.model, "filters", ())) or 2)
+    if getattr(cfg.model, "self_conditioning", 0):  # synthetic data has 32-64 images, not 50+
+        overrides["model.self_conditioning"] = 4
+    return overrides
 
 
 def synthetic_data(image_shape, num_classes, count=32, seed=0):
