@@ -8,7 +8,7 @@ import tensorflow as tf
 
 from ganzoo import config, losses, zoo
 from ganzoo.datasets.pipeline import translation_batches
-from ganzoo.metrics import dark_share, mean_l1, psnr, ssim
+from ganzoo.metrics import dark_share, mean_l1, misplaced_dark_l1, psnr, ssim
 from ganzoo.nn.image_history import ImageHistory
 from tests.conftest import synthetic_pairs, tiny_overrides
 
@@ -149,6 +149,20 @@ def test_translation_metrics_against_numpy():
     black = -np.ones((1, 4, 4, 3), np.float32)
     black[0, 0] = 1.0  # one white row of 4 pixels
     assert dark_share(black) == pytest.approx(12 / 16)
+
+
+def test_misplaced_dark_l1_counts_only_outlines_the_target_does_not_have():
+    # 2x2 white target with one black outline pixel at (0, 0).
+    target = np.ones((1, 2, 2, 3), np.float32)
+    target[0, 0, 0] = -1.0
+    output = np.ones_like(target)
+    output[0, 0, 0] = -1.0         # an outline where the target has one: not misplaced
+    output[0, 1, 1] = -1.0         # an outline where the target is white: 2 per channel
+    output[0, 0, 1] = [0.0, 0.5, 1.0]  # a wrong colour, not dark: in L1, not misplaced
+    assert mean_l1(target, output) == pytest.approx((2.0 * 3 + 1.5) / 12)
+    assert misplaced_dark_l1(target, output) == pytest.approx(2.0 / 4)
+    assert misplaced_dark_l1(target, target) == 0.0
+    assert misplaced_dark_l1(target, np.ones_like(target)) == 0.0
 
 
 def test_residual_unet_is_input_plus_a_clipped_change(tmp_path):

@@ -84,10 +84,12 @@ def main() -> dict:
     for direction in ("a2b", "b2a"):
         style = style_classifier.target_style(direction)
         report[direction] = baseline_reports(*pairs.oriented(direction), judge, style)
-        print(f"\n{direction}: baseline   L1   PSNR   SSIM   dark share   judged {style}")
+        print(f"\n{direction}: baseline   L1 (of it: misplaced dark)   PSNR   SSIM   dark share   "
+              f"judged {style}")
         for name, row in report[direction].items():
-            print(f"  {name:42s} {row['l1']:.4f}  {row['psnr']:.2f}  {row['ssim']:.4f}  "
-                  f"{row['dark_share']:.4f}  {row[f'judged_{style}']:.0%}")
+            print(f"  {name:42s} {row['l1']:.4f} ({row['l1_misplaced_dark']:.4f})  "
+                  f"{row['psnr']:.2f}  {row['ssim']:.4f}  {row['dark_share']:.4f}  "
+                  f"{row[f'judged_{style}']:.0%}")
     return report
 
 

@@ -33,8 +33,25 @@ def ssim(target, output) -> float:
 def dark_share(images) -> float:
     """Share of pixels darker than DARK_LEVEL on every channel: OpenMoji's black outlines
     make it about four times Twemoji's."""
-    pixels = (np.asarray(images) + 1.0) / 2.0
-    return float(np.mean(np.all(pixels < DARK_LEVEL, axis=-1)))
+    return float(np.mean(_is_dark(images)))
+
+
+def _is_dark(images) -> np.ndarray:
+    return np.all((np.asarray(images) + 1.0) / 2.0 < DARK_LEVEL, axis=-1)
+
+
+def misplaced_dark_l1(target, output) -> float:
+    """The part of `mean_l1` spent on pixels the output draws dark where the target is not.
+
+    A translator that cannot see where the target draws its outlines (an unpaired one) pays
+    for every outline it guesses in the wrong place, up to 2 per pixel and channel; this
+    term says how much of its L1 that is. `mean_l1` minus it is the L1 of everything else.
+    """
+    target = np.asarray(target, np.float64)
+    output = np.asarray(output, np.float64)
+    misplaced = _is_dark(output) & ~_is_dark(target)
+    per_pixel = np.abs(target - output).mean(axis=-1)
+    return float(np.sum(per_pixel * misplaced) / per_pixel.size)
 
 
 def translation_report(inputs, outputs, targets) -> dict:
@@ -49,4 +66,6 @@ def translation_report(inputs, outputs, targets) -> dict:
         "dark_share": round(dark_share(outputs), 4),
         "dark_share_target": round(dark_share(targets), 4),
         "dark_share_input": round(dark_share(inputs), 4),
+        "l1_misplaced_dark": round(misplaced_dark_l1(targets, outputs), 4),
+        "l1_misplaced_dark_input": round(misplaced_dark_l1(targets, inputs), 4),
     }
