@@ -156,10 +156,10 @@ def test_misplaced_dark_l1_counts_only_outlines_the_target_does_not_have():
     target = np.ones((1, 2, 2, 3), np.float32)
     target[0, 0, 0] = -1.0
     output = np.ones_like(target)
-    output[0, 0, 0] = -1.0         # an outline where the target has one: not misplaced
-    output[0, 1, 1] = -1.0         # an outline where the target is white: 2 per channel
-    output[0, 0, 1] = [0.0, 0.5, 1.0]  # a wrong colour, not dark: in L1, not misplaced
-    assert mean_l1(target, output) == pytest.approx((2.0 * 3 + 1.5) / 12)
+    output[0, 0, 0] = [-0.8, -1.0, -1.0]  # dark where the target is: in L1, not misplaced
+    output[0, 1, 1] = -1.0                # dark where the target is white: 2 per channel
+    output[0, 0, 1] = [0.0, 0.5, 1.0]     # a wrong colour, not dark: in L1, not misplaced
+    assert mean_l1(target, output) == pytest.approx((0.2 + 2.0 * 3 + 1.5) / 12)
     assert misplaced_dark_l1(target, output) == pytest.approx(2.0 / 4)
     assert misplaced_dark_l1(target, target) == 0.0
     assert misplaced_dark_l1(target, np.ones_like(target)) == 0.0

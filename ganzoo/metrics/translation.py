@@ -30,14 +30,14 @@ def ssim(target, output) -> float:
     return float(tf.reduce_mean(tf.image.ssim(a, b, max_val=1.0)))
 
 
+def _is_dark(images) -> np.ndarray:
+    return np.all((np.asarray(images) + 1.0) / 2.0 < DARK_LEVEL, axis=-1)
+
+
 def dark_share(images) -> float:
     """Share of pixels darker than DARK_LEVEL on every channel: OpenMoji's black outlines
     make it about four times Twemoji's."""
     return float(np.mean(_is_dark(images)))
-
-
-def _is_dark(images) -> np.ndarray:
-    return np.all((np.asarray(images) + 1.0) / 2.0 < DARK_LEVEL, axis=-1)
 
 
 def misplaced_dark_l1(target, output) -> float:
