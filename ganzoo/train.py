@@ -17,6 +17,8 @@ flags.DEFINE_string("workdir", None, "Checkpoints, sample grids, TensorBoard log
 flags.DEFINE_string("models_dir", None, "Where to export the trained model. Default: $GANZOO_MODELS_DIR "
                     "or the zoo's saved_models/.")
 flags.DEFINE_multi_string("set", [], "Config override section.key=value, repeatable.")
+flags.DEFINE_integer("init_from", None, "Warm start: begin from the weights of this exported version "
+                     "of the entry (fresh optimizers; --steps counts the new steps).")
 flags.DEFINE_boolean("export", True, "Export the model into the models directory at the end.")
 flags.mark_flag_as_required("name")
 FLAGS = flags.FLAGS
@@ -54,8 +56,10 @@ def main(argv):
     logging.info("Training %s (%s on %s) in %s", cfg.name, cfg.family, cfg.dataset, workdir)
     try:
         result = runner.run(cfg, workdir=workdir, models_dir=FLAGS.models_dir,
-                            export_model=FLAGS.export, command=runner.command_line())
-    except (runner.TrainingFailed, runner.WorkdirUnusable, lock.WorkdirBusy, ValueError) as err:
+                            export_model=FLAGS.export, command=runner.command_line(),
+                            init_from=FLAGS.init_from)
+    except (runner.TrainingFailed, runner.WorkdirUnusable, lock.WorkdirBusy, ValueError,
+            FileNotFoundError) as err:  # FileNotFoundError: --init_from names no version
         logging.error("%s", err)
         return 1
     if result.version_dir:

@@ -9,6 +9,7 @@ Work directory:
     samples/         a grid PNG per epoch
     tensorboard/     scalars and sample images
     exported.json    the version this run exported, so a finished rerun does not export twice
+    init_from.json   the exported version a warm-started run began from (`init_from`)
 
 On a multi-worker cluster (`TF_CONFIG`), the chief owns all of the above. Other
 workers restore from the chief's checkpoints (so the work directory must be on
@@ -29,7 +30,7 @@ import tensorflow as tf
 from absl import logging
 
 from ganzoo import config as config_lib
-from ganzoo import datasets, export, files, imaging, paths, zoo
+from ganzoo import datasets, export, files, imaging, integrity, paths, zoo
 from ganzoo.training import callbacks as cb
 from ganzoo.training import lock
 from ganzoo.training.distribute import WorkerRole, default_strategy, worker_role, xla_usable
@@ -52,7 +53,14 @@ class RunResult:
 
 
 def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
-        export_model=True, verbose=1, command=None) -> RunResult:
+        export_model=True, verbose=1, command=None, init_from: int | None = None) -> RunResult:
+    """Train `cfg` in `workdir` (resuming its last checkpoint) and export it.
+
+    `init_from` warm-starts a new run from an exported version of the same entry: its
+    weights (generator, EMA generator, discriminator) are the starting point, the
+    optimizers start fresh (exports do not keep their state), and `train.steps` counts
+    this run's steps; the card adds the version's steps to them and names the version.
+    """
     train = cfg.train
     workdir = Path(workdir)
     strategy = strategy or default_strategy()
@@ -70,14 +78,14 @@ def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
     with lock.exclusive(own_dir):
         try:
             return _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
-                                     command, role)
+                                     command, role, init_from)
         finally:
             if not role.is_chief:
                 shutil.rmtree(own_dir, ignore_errors=True)
 
 
 def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose, command,
-                      role: WorkerRole):
+                      role: WorkerRole, init_from):
     train = cfg.train
     if role.is_chief:
         _claim_workdir(workdir, cfg)
@@ -90,8 +98,14 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
     checkpoint = tf.train.Checkpoint(model=model, d_optimizer=model.d_optimizer,
                                      g_optimizer=model.g_optimizer, wall_time_s=wall_time_s)
     manager = tf.train.CheckpointManager(checkpoint, workdir / "checkpoints", max_to_keep=2)
+    start = _starting_version(cfg, workdir, models_dir, init_from,
+                              resuming=bool(manager.latest_checkpoint), record=role.is_chief)
     if manager.latest_checkpoint:
         checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
+    elif start:
+        model.set_weights(start.weights)
+        logging.info("Starting %s from the weights of version %d (%d steps; fresh optimizers)",
+                     cfg.name, start.version, start.steps)
     step = int(model.g_optimizer.iterations.numpy())
     if step:
         logging.info("Resuming %s from step %d (%s)", cfg.name, step, manager.latest_checkpoint)
@@ -136,13 +150,16 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
             "family": cfg.family,
             "data_source": data.source,
             "num_examples": data.num_examples,
-            "steps": step,
+            "steps": step + (start.steps if start else 0),
             "batch_size": train.batch_size,
             "replicas": strategy.num_replicas_in_sync,
             "workers": role.num_workers,
             "wall_time_s": round(wall_time, 1),
             "command": command or f"python -m ganzoo.train --name {cfg.name}",
         }
+        if start:
+            card["initialized_from"] = {"version": start.version, "steps": start.steps,
+                                        "optimizers": "fresh"}
         picture = picture_fn(model) if picture_fn else None
         model = _float32_copy(model, cfg)
         if not role.is_chief:  # joins the chief's saves, keeps nothing
@@ -247,6 +264,51 @@ def _claim_workdir(workdir: Path, cfg: config_lib.EntryConfig) -> None:
                 f"{', '.join(sorted(differences))}); use another --workdir or the same settings"
             )
     files.write_text(saved_path, cfg.to_json())
+
+
+@dataclass
+class StartingVersion:
+    version: int
+    steps: int
+    weights: list | None  # None once the run has checkpoints of its own
+
+
+def _starting_version(cfg, workdir: Path, models_dir, init_from: int | None, resuming: bool,
+                      record: bool) -> StartingVersion | None:
+    """The exported version this run warm-starts from, checked and recorded in the work
+    directory, so a rerun of the same command resumes instead of starting over and a
+    rerun that names another version is refused."""
+    record_path = workdir / "init_from.json"
+    recorded = _read_json(record_path, None)
+    if init_from is None and recorded is None:
+        return None
+    if recorded and init_from is not None and init_from != recorded["version"]:
+        raise config_lib.ConfigError(
+            f"{workdir} was started from version {recorded['version']} of {cfg.name}, "
+            f"not {init_from}; use another --workdir")
+    if recorded and resuming:
+        return StartingVersion(recorded["version"], recorded["steps"], None)
+    version = recorded["version"] if recorded else init_from
+    if cfg.family == "progan":
+        raise config_lib.ConfigError(
+            "init_from: ProGAN's growing schedule follows the step count, which a warm start "
+            "restarts; extend the run in its work directory instead")
+    entry_dir, _ = zoo.locate(cfg.name, version, models_dir)
+    version_dir = entry_dir / str(version)
+    saved = _with_defaults(json.loads((version_dir / zoo.KERAS_FILE.parent / "config.json")
+                                      .read_text()), str(version_dir))
+    differences = {key for key in _differences(saved, json.loads(cfg.to_json()))
+                   if not key.startswith("train.") and key != "description"}
+    if differences:
+        raise config_lib.ConfigError(
+            f"init_from: version {version} of {cfg.name} ({version_dir}) was built with other "
+            f"settings (differs in {', '.join(sorted(differences))})")
+    steps = json.loads((version_dir / integrity.CARD).read_text())["steps"]
+    weights = zoo.load(cfg.name, version, models_dir).get_weights()
+    if record:
+        files.write_json(record_path, {"version": version, "steps": steps,
+                                       "version_dir": str(version_dir)})
+    return StartingVersion(version, steps, weights)
 
 
 def _with_defaults(saved: dict, where: str) -> dict:
