@@ -167,8 +167,13 @@ def write_model_card(entry_dir: Path) -> Path:
         f"({card['replicas']} replica(s)), {card['wall_time_s'] / 60:.1f} min wall time |",
         f"| machine | {card['machine']}; TensorFlow {card['tensorflow']}, Keras {card['keras']} |",
         f"| trained by | `{card['command']}` |",
-        "",
     ]
+    start = card.get("initialized_from")
+    if start:  # the wall time above is this run's alone
+        lines.append(f"| warm start | from version {start['version']} ({start['steps']:,} steps), "
+                     f"fresh optimizers; the wall time is the last "
+                     f"{card['steps'] - start['steps']:,} steps' |")
+    lines.append("")
     checks = card.get("checks") or {}
     if checks:
         lines += ["## Checks", "", f"Measured by `{checks.get('command', '?')}`:", ""]

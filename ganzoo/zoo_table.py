@@ -88,6 +88,10 @@ def table() -> str:
             continue
         trained = (f"v{card['version']}: {card['steps']:,} steps, "
                    f"{card['wall_time_s'] / 60:.0f} min")
+        start = card.get("initialized_from")
+        if start:  # the wall time is this run's; the version it began from took its own
+            trained += (f" for the last {card['steps'] - start['steps']:,} "
+                        f"(warm start from v{start['version']})")
         rows.append(f"| `{name}` | {cfg.family} | {cfg.dataset} ({card['num_examples']:,}) | "
                     f"{trained} | {summary(card.get('checks') or {})} |")
     report = digit_classifier.default_path().with_suffix(".json")

@@ -39,6 +39,8 @@ def test_a_warm_start_begins_from_the_version_and_counts_its_steps(tmp_path):
     card = card_of(warm.version_dir)
     assert card["steps"] == 4 + 2
     assert card["initialized_from"] == {"version": 1, "steps": 4, "optimizers": "fresh"}
+    entry_readme = (warm.version_dir.parent / "README.md").read_text()
+    assert "| warm start | from version 1 (4 steps), fresh optimizers" in entry_readme
 
     # The same work directory extended without the flag resumes the warm-started run.
     longer = runner.run(tiny_ring(**{**still, "train.steps": 4}), workdir=tmp_path / "warm",
