@@ -58,6 +58,9 @@ def test_a_warm_start_is_refused_for_another_version_or_other_networks(tmp_path)
     with pytest.raises(config.ConfigError, match="started from version 1 of gan_ring8, not 2"):
         runner.run(tiny_ring(), workdir=tmp_path / "warm", models_dir=models, verbose=0,
                    init_from=2)
+    with pytest.raises(config.ConfigError, match="did not start from version 1"):
+        runner.run(tiny_ring(), workdir=tmp_path / "first", models_dir=models, verbose=0,
+                   init_from=1)
     with pytest.raises(config.ConfigError, match=r"differs in model\.latent_dim"):
         runner.run(tiny_ring(**{"model.latent_dim": 6}), workdir=tmp_path / "other",
                    models_dir=models, verbose=0, init_from=1)

@@ -288,6 +288,10 @@ def _starting_version(cfg, workdir: Path, models_dir, init_from: int | None, res
             f"not {init_from}; use another --workdir")
     if recorded and resuming:
         return StartingVersion(recorded["version"], recorded["steps"], None)
+    if resuming:  # its checkpoints would win over the version, and the card would say otherwise
+        raise config_lib.ConfigError(
+            f"{workdir} holds a run that did not start from version {init_from}; a warm start "
+            f"needs a new --workdir")
     version = recorded["version"] if recorded else init_from
     if cfg.family == "progan":
         raise config_lib.ConfigError(
