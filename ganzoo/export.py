@@ -151,7 +151,7 @@ def write_model_card(entry_dir: Path) -> Path:
     versions = available_versions(entry_dir)
     version_dir = entry_dir / str(versions[-1])
     card = json.loads((version_dir / KERAS_FILE.parent / "card.json").read_text())
-    cfg = json.loads((version_dir / KERAS_FILE.parent / "config.json").read_text())
+    cfg = json.loads((version_dir / integrity.CONFIG).read_text())
     lines = [
         f"# {entry_dir.name} (version {card['version']})",
         "",
@@ -200,9 +200,9 @@ def reexport(name: str, version: int | None = None, models_dir=None) -> Path:
     model = zoo.load(name, version=version, models_dir=models_dir)
     entry_dir, chosen = zoo.locate(name, model.zoo_version, models_dir)
     source = entry_dir / str(chosen)
-    raw = json.loads((source / "ganzoo" / "config.json").read_text())
+    raw = json.loads((source / integrity.CONFIG).read_text())
     cfg = config_lib.from_dict(name, {k: v for k, v in raw.items() if k != "name"},
-                               where=str(source / "ganzoo" / "config.json"))
+                               where=str(source / integrity.CONFIG))
     old_card = json.loads((source / integrity.CARD).read_text())
     card = {k: v for k, v in old_card.items()
             if k not in ("version", "files", "exported_at", "tensorflow", "keras", "machine")}

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 CARD = Path("ganzoo") / "card.json"
+CONFIG = Path("ganzoo") / "config.json"  # the resolved entry config the version was built from
 
 
 class CorruptModelError(ValueError):

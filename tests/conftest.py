@@ -82,3 +82,12 @@ def models_dir(tmp_path, monkeypatch):
 def private_cache(tmp_path_factory, monkeypatch):
     """Tests never read or write the user's evaluation cache."""
     monkeypatch.setenv("GANZOO_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+def tiny_ring(steps: int = 8, **overrides):
+    """gan_ring8 shrunk by tiny_overrides, `steps` steps in epochs of 2: runs for the
+    resilience and warm-start tests, which check what happens between epochs."""
+    from ganzoo import config
+
+    return config.load_entry("gan_ring8", {**tiny_overrides("gan"), "train.steps": steps,
+                                           "train.steps_per_epoch": 2, **overrides})

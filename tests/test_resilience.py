@@ -10,12 +10,7 @@ import tensorflow as tf
 from ganzoo import config
 from ganzoo.models.gan import GAN
 from ganzoo.training import lock, runner
-from tests.conftest import tiny_overrides
-
-
-def tiny_ring(**overrides):
-    return config.load_entry("gan_ring8", {**tiny_overrides("gan"), "train.steps": 8,
-                                           "train.steps_per_epoch": 2, **overrides})
+from tests.conftest import tiny_overrides, tiny_ring
 
 
 def test_a_second_run_on_a_busy_workdir_is_refused(tmp_path):

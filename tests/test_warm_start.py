@@ -9,11 +9,11 @@ import pytest
 from ganzoo import config
 from ganzoo.training import runner
 from tests.conftest import tiny_overrides
+from tests.conftest import tiny_ring as ring_of
 
 
 def tiny_ring(**overrides):
-    return config.load_entry("gan_ring8", {**tiny_overrides("gan"), "train.steps": 4,
-                                           "train.steps_per_epoch": 2, **overrides})
+    return ring_of(4, **overrides)
 
 
 def card_of(version_dir):

@@ -103,6 +103,7 @@ def critic_weights(level, alpha, levels: int):
 @register_family("progan")
 class ProGAN(AdversarialModel):
     Hyperparameters = ProGANHyperparameters
+    grows_with_step = True
 
     def __init__(self, hparams, image_shape, num_classes=None, **kwargs):
         super().__init__(hparams, image_shape, num_classes, **kwargs)

@@ -24,6 +24,9 @@ class TwoPlayerModel(keras.Model):
     """A generator side and a discriminator side, each with its own optimizer."""
 
     tracked_metrics: tuple[str, ...] = ()
+    # True when the networks in use follow the step count (ProGAN's growing): a run cannot
+    # begin from another run's weights with its count back at 0 (`--init_from`).
+    grows_with_step = False
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -31,6 +31,7 @@ from absl import logging
 
 from ganzoo import config as config_lib
 from ganzoo import datasets, export, files, imaging, integrity, paths, zoo
+from ganzoo.registry import get_family
 from ganzoo.training import callbacks as cb
 from ganzoo.training import lock
 from ganzoo.training.distribute import WorkerRole, default_strategy, worker_role, xla_usable
@@ -293,14 +294,14 @@ def _starting_version(cfg, workdir: Path, models_dir, init_from: int | None, res
             f"{workdir} holds a run that did not start from version {init_from}; a warm start "
             f"needs a new --workdir")
     version = recorded["version"] if recorded else init_from
-    if cfg.family == "progan":
+    if get_family(cfg.family).grows_with_step:
         raise config_lib.ConfigError(
-            "init_from: ProGAN's growing schedule follows the step count, which a warm start "
-            "restarts; extend the run in its work directory instead")
+            f"init_from: {cfg.family}'s growing schedule follows the step count, which a warm "
+            f"start restarts; extend the run in its work directory instead")
     entry_dir, _ = zoo.locate(cfg.name, version, models_dir)
     version_dir = entry_dir / str(version)
-    saved = _with_defaults(json.loads((version_dir / zoo.KERAS_FILE.parent / "config.json")
-                                      .read_text()), str(version_dir))
+    saved = _with_defaults(json.loads((version_dir / integrity.CONFIG).read_text()),
+                           str(version_dir))
     differences = {key for key in _differences(saved, json.loads(cfg.to_json()))
                    if not key.startswith("train.") and key != "description"}
     if differences:
