@@ -8,7 +8,10 @@ import tensorflow as tf
 
 from ganzoo import config, losses, zoo
 from ganzoo.datasets.pipeline import translation_batches
-from ganzoo.metrics import dark_share, mean_l1, misplaced_dark_l1, psnr, ssim
+from ganzoo.metrics import (
+    dark_precision, dark_share, mean_l1, misplaced_dark_l1, palette_distance, psnr, ssim,
+    translation_report,
+)
 from ganzoo.nn.image_history import ImageHistory
 from tests.conftest import synthetic_pairs, tiny_overrides
 
@@ -163,6 +166,40 @@ def test_misplaced_dark_l1_counts_only_outlines_the_target_does_not_have():
     assert misplaced_dark_l1(target, output) == pytest.approx(2.0 / 4)
     assert misplaced_dark_l1(target, target) == 0.0
     assert misplaced_dark_l1(target, np.ones_like(target)) == 0.0
+
+
+def test_dark_precision_allows_a_line_one_pixel_off_and_no_more():
+    target = np.ones((1, 6, 6, 3), np.float32)
+    target[0, :, 2] = -1.0  # a vertical line in column 2
+    output = np.ones_like(target)
+    output[0, :, 3] = -1.0  # one pixel to the right: all within 1 px
+    assert dark_precision(target, output) == 1.0
+    assert dark_precision(target, output, tolerance=0) == 0.0
+    output[0, :3, 5] = -1.0  # 3 more dark pixels, 3 columns off
+    assert dark_precision(target, output) == pytest.approx(6 / 9)
+    assert np.isnan(dark_precision(target, np.ones_like(target)))
+
+
+def test_palette_distance_compares_fill_colours_only():
+    red, blue = [1.0, -1.0, -1.0], [-1.0, -1.0, 1.0]
+    reds = np.ones((1, 4, 4, 3), np.float32)
+    reds[0, :2] = red  # 8 red fill pixels, 8 white background pixels
+    blues = np.ones_like(reds)
+    blues[0, :1] = blue
+    assert palette_distance(reds, blues) == pytest.approx(1.0)
+    # Background and black outlines do not count: only the red fill is compared.
+    outlined = reds.copy()
+    outlined[0, 3] = -1.0
+    assert palette_distance(reds, outlined) == pytest.approx(0.0)
+    half = reds.copy()
+    half[0, 0] = blue  # 4 red, 4 blue
+    assert palette_distance(reds, half) == pytest.approx(0.5)
+    big = lambda images: np.tile(images, (1, 3, 3, 1))  # SSIM's window needs >= 11 pixels
+    report = translation_report(big(blues), big(reds), big(half))
+    assert report["palette_distance"] == pytest.approx(0.5)
+    assert report["palette_distance_input"] == pytest.approx(0.5)
+    assert report["dark_precision_1px"] is None  # nothing dark drawn: null in the card
+    assert np.isnan(palette_distance(np.ones_like(reds), reds))  # all white: no palette
 
 
 def test_residual_unet_is_input_plus_a_clipped_change(tmp_path):

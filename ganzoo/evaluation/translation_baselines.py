@@ -14,7 +14,7 @@ further away, because the two styles draw their outlines in different places.
 import numpy as np
 from scipy import ndimage
 
-from ganzoo.metrics import translation_report
+from ganzoo.metrics import palette_distance, translation_report
 
 WHITE = 1.0  # the background both emoji styles are composited on, in [-1, 1]
 INK_LEVEL = 0.9  # a pixel below this on some channel belongs to the glyph, not the background
@@ -73,11 +73,16 @@ def baseline_reports(inputs, targets, judge=None, target_style=None) -> dict:
     return reports
 
 
+def _number(value) -> str:
+    return "-" if value is None else f"{value:.4f}"  # None: undefined for this edit
+
+
 def main() -> dict:
     from ganzoo import datasets
     from ganzoo.evaluation import style_classifier
 
     pairs = datasets.load("emoji", "test")
+    training = datasets.load("emoji", "train")
     judge = style_classifier.load()
     print(f"emoji test split, {len(pairs.a)} pairs")
     report = {}
@@ -85,11 +90,15 @@ def main() -> dict:
         style = style_classifier.target_style(direction)
         report[direction] = baseline_reports(*pairs.oriented(direction), judge, style)
         print(f"\n{direction}: baseline   L1 (of it: misplaced dark)   PSNR   SSIM   dark share   "
-              f"judged {style}")
+              f"palette distance   judged {style}")
         for name, row in report[direction].items():
             print(f"  {name:42s} {row['l1']:.4f} ({row['l1_misplaced_dark']:.4f})  "
                   f"{row['psnr']:.2f}  {row['ssim']:.4f}  {row['dark_share']:.4f}  "
-                  f"{row[f'judged_{style}']:.0%}")
+                  f"{_number(row['palette_distance'])}  {row[f'judged_{style}']:.0%}")
+        # The floor of palette_distance: two samples of the same style, train vs test.
+        floor = palette_distance(training.oriented(direction)[1], pairs.oriented(direction)[1])
+        report.setdefault("palette_distance_train_to_test", {})[direction] = round(floor, 4)
+        print(f"  palette distance of the {style} training split to its test split: {floor:.4f}")
     return report
 
 

@@ -7,8 +7,11 @@ the untranslated input ("do nothing" baseline).
 
 import numpy as np
 import tensorflow as tf
+from scipy import ndimage
 
 DARK_LEVEL = 0.25  # in [0, 1]: a pixel darker than this on every channel counts as outline
+PAPER_LEVEL = 0.9  # in [0, 1]: a pixel lighter than this on every channel is background
+PALETTE_LEVELS = 8  # quantization steps per channel of `palette_distance`'s histogram
 
 
 def mean_l1(target, output) -> float:
@@ -54,6 +57,44 @@ def misplaced_dark_l1(target, output) -> float:
     return float(np.sum(per_pixel * misplaced) / per_pixel.size)
 
 
+def dark_precision(target, output, tolerance: int = 1) -> float:
+    """Share of the output's dark pixels within `tolerance` pixels (a square) of a dark
+    target pixel: how many of the outlines it draws are where the target has one, allowing
+    for a line that is a pixel off. NaN when the output draws nothing dark."""
+    drawn = _is_dark(output)
+    if not drawn.any():
+        return float("nan")
+    square = np.ones((1, 2 * tolerance + 1, 2 * tolerance + 1), bool)
+    near_target = ndimage.binary_dilation(_is_dark(target), square)
+    return float(np.sum(drawn & near_target) / np.sum(drawn))
+
+
+def palette_distance(images, reference) -> float:
+    """Total variation distance (0 = same, 1 = disjoint) between the colour histograms of
+    two image sets, counting only fill pixels (neither background nor outline) on an
+    8 x 8 x 8 RGB grid.
+
+    Outline checks say nothing about colour: a Twemoji with black lines drawn round it
+    keeps Twemoji's palette. Comparing an output set's fill colours with the target
+    style's, next to the input's, says whether the colours moved toward the target.
+    NaN when either set has no fill pixels (an all-white image has no palette).
+    """
+    ours, theirs = _fill_histogram(images), _fill_histogram(reference)
+    if ours is None or theirs is None:
+        return float("nan")
+    return float(0.5 * np.abs(ours - theirs).sum())
+
+
+def _fill_histogram(images) -> np.ndarray | None:
+    unit = (np.asarray(images, np.float64) + 1.0) / 2.0
+    fill = ~np.all(unit > PAPER_LEVEL, axis=-1) & ~np.all(unit < DARK_LEVEL, axis=-1)
+    levels = np.clip((unit[fill] * PALETTE_LEVELS).astype(int), 0, PALETTE_LEVELS - 1)
+    bins = (levels[:, 0] * PALETTE_LEVELS + levels[:, 1]) * PALETTE_LEVELS + levels[:, 2]
+    if bins.size == 0:
+        return None
+    return np.bincount(bins, minlength=PALETTE_LEVELS**3) / bins.size
+
+
 def translation_report(inputs, outputs, targets) -> dict:
     """Output vs target, next to input vs target (the baseline a translator must beat)."""
     return {
@@ -68,4 +109,13 @@ def translation_report(inputs, outputs, targets) -> dict:
         "dark_share_input": round(dark_share(inputs), 4),
         "l1_misplaced_dark": round(misplaced_dark_l1(targets, outputs), 4),
         "l1_misplaced_dark_input": round(misplaced_dark_l1(targets, inputs), 4),
+        "dark_precision_1px": _rounded_or_none(dark_precision(targets, outputs)),
+        "dark_precision_1px_input": _rounded_or_none(dark_precision(targets, inputs)),
+        "palette_distance": _rounded_or_none(palette_distance(outputs, targets)),
+        "palette_distance_input": _rounded_or_none(palette_distance(inputs, targets)),
     }
+
+
+def _rounded_or_none(value: float):
+    """Cards are JSON: a metric undefined for these images (NaN) is written as null."""
+    return None if np.isnan(value) else round(value, 4)
