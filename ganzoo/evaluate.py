@@ -175,7 +175,7 @@ def over_training_seeds(cfg, count, samples=None, seed=0, workers=1) -> dict:
 
 def evaluate(name, version=None, samples=None, seed=0, train_seeds=0, models_dir=None,
              write=True, workers=1) -> dict:
-    from ganzoo import config, export, files, zoo
+    from ganzoo import config, export, files, integrity, zoo
 
     cfg = config.load_entry(name)
     model = zoo.load(name, version=version, models_dir=models_dir)
@@ -185,7 +185,7 @@ def evaluate(name, version=None, samples=None, seed=0, train_seeds=0, models_dir
         command += f" --samples {samples}"
     report["command"] = command
     entry_dir, _ = zoo.locate(name, model.zoo_version, models_dir)
-    card_path = entry_dir / str(model.zoo_version) / "ganzoo" / "card.json"
+    card_path = entry_dir / str(model.zoo_version) / integrity.CARD
     card = json.loads(card_path.read_text())
     if train_seeds:
         seeds_command = f"{command} --train_seeds {train_seeds}"

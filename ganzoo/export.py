@@ -78,14 +78,14 @@ def export(model, cfg, models_dir: Path, card: dict, picture: np.ndarray | None 
             _inference_copy(model).save(staging / KERAS_FILE)
         else:
             shutil.copyfile(keras_file, staging / KERAS_FILE)
-        (extras / "config.json").write_text(cfg.to_json())
+        (staging / integrity.CONFIG).write_text(cfg.to_json())
         imaging.save_png(_sample_grid(model) if picture is None else picture,
                          extras / "samples.png")
         serving.write_warmup_requests(model, staging, cfg.name)
         # The card (with every file's checksum) is complete before the version appears;
         # only its version number is filled in after the rename claims one.
         card = dict(card, version=None, files=integrity.checksums(staging), **_environment())
-        (extras / "card.json").write_text(json.dumps(card, indent=2))
+        (staging / integrity.CARD).write_text(json.dumps(card, indent=2))
         version = _claim_version(entry_dir, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -150,7 +150,7 @@ def write_model_card(entry_dir: Path) -> Path:
     """Render `<entry>/README.md` from the newest version's card.json."""
     versions = available_versions(entry_dir)
     version_dir = entry_dir / str(versions[-1])
-    card = json.loads((version_dir / KERAS_FILE.parent / "card.json").read_text())
+    card = json.loads((version_dir / integrity.CARD).read_text())
     cfg = json.loads((version_dir / integrity.CONFIG).read_text())
     lines = [
         f"# {entry_dir.name} (version {card['version']})",

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from ganzoo import config, paths, zoo
+from ganzoo import config, integrity, paths, zoo
 from ganzoo.evaluation import digit_classifier
 
 START, END = "<!-- zoo-table:start -->", "<!-- zoo-table:end -->"
@@ -27,7 +27,7 @@ def _card(name: str) -> dict | None:
     versions = zoo.available_versions(entry)
     if not versions:
         return None
-    return json.loads((entry / str(versions[-1]) / "ganzoo" / "card.json").read_text())
+    return json.loads((entry / str(versions[-1]) / integrity.CARD).read_text())
 
 
 def summary(checks: dict) -> str:

@@ -87,7 +87,7 @@ def palette_distance(images, reference) -> float:
 
 def _fill_histogram(images) -> np.ndarray | None:
     unit = (np.asarray(images, np.float64) + 1.0) / 2.0
-    fill = ~np.all(unit > PAPER_LEVEL, axis=-1) & ~np.all(unit < DARK_LEVEL, axis=-1)
+    fill = ~np.all(unit > PAPER_LEVEL, axis=-1) & ~_is_dark(images)
     levels = np.clip((unit[fill] * PALETTE_LEVELS).astype(int), 0, PALETTE_LEVELS - 1)
     bins = (levels[:, 0] * PALETTE_LEVELS + levels[:, 1]) * PALETTE_LEVELS + levels[:, 2]
     if bins.size == 0:
