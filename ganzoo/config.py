@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
-from ganzoo import paths
+from ganzoo import integrity, paths
 
 
 class ConfigError(ValueError):
@@ -82,17 +82,35 @@ class TrainConfig:
 
 @dataclass(frozen=True)
 class DataConfig:
-    """Which copy of the data set to use and at what size."""
+    """Which copy of the data set to use and at what size.
+
+    `path` trains on the user's own images instead (a folder, a zip or tar archive, or
+    a set made by `python -m ganzoo.prepare`); the remaining keys say how they are
+    prepared (docs/your-own-images.md).
+    """
 
     source: Literal["auto", "tfds", "embedded"] = "auto"
     image_size: int = 0  # 0 keeps the data set's native size
     padding: int = 0  # background pixels added on every side (MNIST 28 -> 32 for ProGAN)
     split: str = "train"
+    path: str = ""  # the user's images; "" = the data set's own source
+    crop: Literal["center", "celeba", "none"] = "center"
+    # "auto": class folders for conditional families, none for the others
+    labels: Literal["auto", "none", "folders"] = "auto"
+    layout: Literal["auto", "images", "unpaired", "paired", "ab"] = "auto"
+    channels: int = 3  # of the user's images after conversion: 1 (grayscale) or 3 (RGB)
+    test_share: float = 0.1  # held out by a hash of the file name, never trained on
+    min_size: int = 0  # refuse images smaller than this after cropping (0: upscale them)
+    background: Literal["white", "black"] = "white"  # under transparent pixels
 
     def __post_init__(self):
-        for name in ("image_size", "padding"):
+        for name in ("image_size", "padding", "min_size"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"data.{name} must be >= 0, got {getattr(self, name)}")
+        if self.channels not in (1, 3):
+            raise ConfigError(f"data.channels must be 1 or 3, got {self.channels}")
+        if not 0 <= self.test_share < 1:
+            raise ConfigError(f"data.test_share must be in [0, 1), got {self.test_share}")
 
 
 @dataclass(frozen=True)
@@ -125,19 +143,85 @@ def list_entries() -> list[str]:
 
 
 def load_entry(name: str, overrides: Mapping[str, Any] | None = None) -> EntryConfig:
-    """Read, override and validate the zoo entry `name`."""
+    """Read, override and validate the zoo entry `name`, or a user's entry of that name
+    (the config saved with its newest trained version in the user models directory)."""
     if not _is_plain_name(name):
         raise ConfigError(f"'{name}' is not a zoo entry name (letters, digits, '_' and '-' only)")
     path = entry_path(name)
     if not path.is_file():
-        known = ", ".join(list_entries()) or "(none)"
-        raise KeyError(f"unknown zoo entry '{name}'; known entries: {known}")
-    try:
-        raw = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+        saved = user_entry_config(name)
+        if saved is None:
+            known = ", ".join(list_entries()) or "(none)"
+            users = ", ".join(list_user_entries())
+            raise KeyError(f"unknown zoo entry '{name}'; known entries: {known}"
+                           + (f"; your entries ({paths.user_models_dir()}): {users}" if users
+                              else ""))
+        raw = {k: v for k, v in json.loads(saved.read_text()).items() if k != "name"}
+        return from_dict(name, apply_overrides(raw, overrides or {}, str(saved)), str(saved))
+    raw = _read_toml(path)
     raw = apply_overrides(raw, overrides or {}, where=str(path))
     return from_dict(name, raw, where=str(path))
+
+
+def load_entry_file(path, overrides: Mapping[str, Any] | None = None) -> EntryConfig:
+    """An entry file kept anywhere: `python -m ganzoo.train --config my_faces.toml`.
+
+    `base = "dcgan_celeba"` starts from that zoo entry; every other key overrides it,
+    table by table. The entry's name is `name = "..."` or the file's stem. Validation
+    is the zoo's, with this file named in every error.
+    """
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise ConfigError(f"entry file {path} does not exist")
+    raw = _read_toml(path)
+    name = raw.pop("name", path.stem)
+    if not isinstance(name, str) or not _is_plain_name(name):
+        raise ConfigError(f"{path}: key 'name' must be letters, digits, '_' and '-', got {name!r}")
+    base = raw.pop("base", None)
+    if base is not None:
+        if not isinstance(base, str) or not entry_path(base).is_file() or not _is_plain_name(base):
+            raise ConfigError(f"{path}: key 'base' must name a zoo entry ({', '.join(list_entries())}), "
+                              f"got {base!r}")
+        merged = _read_toml(entry_path(base))
+        for key, value in raw.items():
+            if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+                merged[key] = {**merged[key], **value}
+            else:
+                merged[key] = value
+        raw = merged
+    raw = apply_overrides(raw, overrides or {}, where=str(path))
+    return from_dict(name, raw, where=str(path))
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+
+
+def user_entry_config(name: str) -> Path | None:
+    """The saved config of the newest version of the user's entry `name`, if there is one."""
+    entry = paths.user_models_dir() / name
+    versions = sorted((int(p.name) for p in entry.glob("[0-9]*") if p.name.isdigit()),
+                      reverse=True) if entry.is_dir() else []
+    for version in versions:
+        saved = entry / str(version) / integrity.CONFIG
+        if saved.is_file():
+            return saved
+    return None
+
+
+def list_user_entries() -> list[str]:
+    """Entries the user trained (in the user models directory), zoo names included."""
+    root = paths.user_models_dir()
+    return sorted(p.name for p in root.iterdir() if user_entry_config(p.name)) if root.is_dir() else []
+
+
+def is_user_entry(cfg: "EntryConfig") -> bool:
+    """Trained on the user's own images, or defined outside the zoo: exported to the user
+    models directory, never into the package."""
+    return bool(cfg.data.path) or not entry_path(cfg.name).is_file()
 
 
 def from_dict(name: str, raw: Mapping[str, Any], where: str) -> EntryConfig:

@@ -117,7 +117,11 @@ def checks_for(model, cfg, samples=None, seed=0) -> dict:
     from ganzoo import datasets
     from ganzoo.datasets import mixtures
 
-    if cfg.dataset in datasets.TRANSLATION:
+    if datasets.image_folder(cfg) is not None and not model.translation:
+        from ganzoo.evaluation import image_files
+
+        return image_files.image_file_checks(model, cfg, samples or 2000, seed)
+    if cfg.dataset in datasets.TRANSLATION or model.translation:
         return translation_checks(model, cfg)
     if cfg.dataset in mixtures.MIXTURES:
         return mixture_checks(model, cfg.dataset, samples or 2500, seed)

@@ -44,9 +44,31 @@ def models_dir(override: str | os.PathLike | None = None) -> Path:
     return Path(chosen).expanduser() if chosen else shipped_models_dir()
 
 
+def export_dir(override: str | os.PathLike | None, user_entry: bool) -> Path:
+    """Where a training run exports: flag, then env, then the user models directory for the
+    user's own entries and data, the zoo's saved_models/ for the zoo's entries."""
+    if override or os.environ.get(MODELS_ENV):
+        return models_dir(override)
+    return user_models_dir() if user_entry else shipped_models_dir()
+
+
+USER_MODELS_ENV = "GANZOO_USER_MODELS_DIR"
+
+
+def user_models_dir() -> Path:
+    """Models a user trained on their own images or entry files: under their home, never
+    inside the installed package ($GANZOO_USER_MODELS_DIR, else $XDG_DATA_HOME/ganzoo/models,
+    else ~/.local/share/ganzoo/models)."""
+    chosen = os.environ.get(USER_MODELS_ENV)
+    if chosen:
+        return Path(chosen).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "ganzoo" / "models"
+
+
 CACHE_ENV = "GANZOO_CACHE_DIR"
 
 
 def cache_dir() -> Path:
-    """Derived data that is safe to delete (reference features for evaluation)."""
+    """Derived data that is safe to delete (reference features, prepared image sets)."""
     return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "ganzoo")

@@ -1,26 +1,34 @@
 """Train a zoo entry: `python -m ganzoo.train --name cgan_mnist`.
 
-Rerunning the same command resumes from the last checkpoint in --workdir.
+On your own images: `python -m ganzoo.train --name dcgan_celeba --data img_align_celeba.zip`,
+or an entry file kept anywhere: `python -m ganzoo.train --config my_faces.toml`
+(docs/your-own-images.md). Rerunning the same command resumes from the last
+checkpoint in --workdir.
 Overrides: `--set model.latent_dim=64 --set train.d_learning_rate=1e-4`.
 """
 
 import sys
+from pathlib import Path
 
 from absl import app, flags, logging
 
 flags.DEFINE_string("name", None, "Zoo entry to train (see `ganzoo.list_models()`).")
+flags.DEFINE_string("config", None, "An entry file (TOML) kept anywhere, instead of --name; "
+                    "`base = \"dcgan_celeba\"` in it starts from that zoo entry.")
+flags.DEFINE_string("data", None, "Train on your own images: a folder, a zip or tar archive, or a "
+                    "set made by `python -m ganzoo.prepare` (sets data.path).")
 flags.DEFINE_integer("steps", None, "Generator steps in total (overrides train.steps).")
 flags.DEFINE_integer("epochs", None, "Epochs of train.steps_per_epoch steps (alternative to --steps).")
 flags.DEFINE_integer("batch_size", None, "Global batch size (overrides train.batch_size).")
 flags.DEFINE_integer("seed", None, "Seed for weights, data order and noise (overrides train.seed).")
 flags.DEFINE_string("workdir", None, "Checkpoints, sample grids, TensorBoard logs. Default: runs/<name>.")
-flags.DEFINE_string("models_dir", None, "Where to export the trained model. Default: $GANZOO_MODELS_DIR "
-                    "or the zoo's saved_models/.")
+flags.DEFINE_string("models_dir", None, "Where to export the trained model. Default: $GANZOO_MODELS_DIR, "
+                    "else the user models directory for your own data and entry files, else the "
+                    "zoo's saved_models/.")
 flags.DEFINE_multi_string("set", [], "Config override section.key=value, repeatable.")
 flags.DEFINE_integer("init_from", None, "Warm start: begin from the weights of this exported version "
                      "of the entry (fresh optimizers; --steps counts the new steps).")
 flags.DEFINE_boolean("export", True, "Export the model into the models directory at the end.")
-flags.mark_flag_as_required("name")
 FLAGS = flags.FLAGS
 
 
@@ -34,21 +42,32 @@ def overrides_from_flags() -> dict:
                       ("seed", "train.seed")):
         if getattr(FLAGS, flag) is not None:
             overrides[key] = getattr(FLAGS, flag)
+    if FLAGS.data is not None:
+        overrides["data.path"] = str(Path(FLAGS.data).expanduser().resolve())
     return overrides
+
+
+def entry_from_flags(overrides: dict):
+    from ganzoo import config
+
+    if bool(FLAGS.name) == bool(FLAGS.config):
+        raise config.ConfigError("give --name ENTRY or --config FILE (one of them)")
+    if FLAGS.config:
+        return config.load_entry_file(FLAGS.config, overrides)
+    return config.load_entry(FLAGS.name, overrides)
 
 
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
-    from ganzoo import config
     from ganzoo.training import lock, runner
 
     try:
         overrides = overrides_from_flags()
-        cfg = config.load_entry(FLAGS.name, overrides)
+        cfg = entry_from_flags(overrides)
         if FLAGS.epochs is not None:
             overrides["train.steps"] = FLAGS.epochs * cfg.train.epoch_steps
-            cfg = config.load_entry(FLAGS.name, overrides)
+            cfg = entry_from_flags(overrides)
     except (KeyError, ValueError) as err:
         print(f"error: {err.args[0] if isinstance(err, KeyError) else err}", file=sys.stderr)
         return 2

@@ -19,9 +19,10 @@ class NotTrainedError(FileNotFoundError):
     """The zoo entry exists but no trained weights were found for it."""
 
 
-def list_models() -> list[str]:
-    """Names of all zoo entries (configs in `zoo_configs/`)."""
-    return config_lib.list_entries()
+def list_models(user: bool = False) -> list[str]:
+    """Names of the zoo's entries (configs in `zoo_configs/`); with `user=True`, the entries
+    you trained yourself, in the user models directory (`ganzoo.paths.user_models_dir()`)."""
+    return config_lib.list_user_entries() if user else config_lib.list_entries()
 
 
 def build(name: str, **overrides):
@@ -37,21 +38,26 @@ def build(name: str, **overrides):
 def build_from_config(cfg: config_lib.EntryConfig):
     family = get_family(cfg.family)
     image_shape, num_classes = datasets.spec_for_entry(cfg)
-    return family(cfg.model, image_shape, num_classes if family.conditional else None,
-                  name=cfg.name)
+    if not family.conditional:
+        return family(cfg.model, image_shape, None, name=cfg.name)
+    return family(cfg.model, image_shape, num_classes,
+                  class_names=datasets.class_names_for_entry(cfg), name=cfg.name)
 
 
 def load(name: str, version: int | None = None, models_dir: str | os.PathLike | None = None):
     """The trained model of zoo entry `name` (newest version unless `version`).
 
-    Looks in `models_dir` (or $GANZOO_MODELS_DIR), then in the shipped zoo.
+    Looks in `models_dir` (or $GANZOO_MODELS_DIR), then in the user models directory
+    (what you trained on your own images), then in the shipped zoo.
     Before anything is deserialized, every file of the version is checked
     against the SHA-256 sums its card recorded at export, and nothing may
     point outside the entry's folder; the `.keras` file is then read in
     Keras' safe mode, which refuses Lambda layers and foreign classes.
     """
-    if name not in list_models():
-        raise KeyError(f"unknown zoo entry '{name}'; known entries: {', '.join(list_models())}")
+    if name not in list_models() and name not in list_models(user=True):
+        users = ", ".join(list_models(user=True))
+        raise KeyError(f"unknown zoo entry '{name}'; known entries: {', '.join(list_models())}"
+                       + (f"; your entries: {users}" if users else ""))
     entry_dir, chosen = locate(name, version, models_dir)
     version_dir = entry_dir / str(chosen)
     integrity.verify_version(version_dir)
@@ -79,8 +85,19 @@ def locate(name: str, version: int | None = None, models_dir=None) -> tuple[Path
         if chosen not in versions:
             raise FileNotFoundError(f"{root / name} has versions {versions}, not {chosen}")
         return root / name, chosen
+    where = ", ".join(map(str, searched))
+    try:
+        dataset = config_lib.load_entry(name).dataset
+    except (KeyError, ValueError):
+        dataset = None
+    if dataset in datasets.YOUR_COPY:
+        raise NotTrainedError(
+            f"zoo entry '{name}' ships no weights: its data ({dataset}) cannot be fetched where "
+            f"the zoo is built (no network, and no package carries it). Train it on your copy "
+            f"({datasets.YOUR_COPY[dataset]}) with:\n"
+            f"    python -m ganzoo.train --name {name} --data PATH\n(searched {where})")
     raise NotTrainedError(
-        f"zoo entry '{name}' has no trained weights in {', '.join(map(str, searched))}. "
+        f"zoo entry '{name}' has no trained weights in {where}. "
         f"Train it with:\n    python -m ganzoo.train --name {name}"
     )
 
@@ -97,7 +114,7 @@ def available_versions(entry_dir: Path) -> list[int]:
 
 
 def _search_dirs(models_dir) -> list[Path]:
-    dirs = [paths.models_dir(models_dir), paths.shipped_models_dir()]
+    dirs = [paths.models_dir(models_dir), paths.user_models_dir(), paths.shipped_models_dir()]
     unique = []
     for d in dirs:
         if d.resolve() not in [u.resolve() for u in unique]:

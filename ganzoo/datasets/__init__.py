@@ -6,9 +6,12 @@ two-domain sets for image-to-image translation (emoji, horse2zebra) return
 `ImagePairs`.
 """
 
+from pathlib import Path
+
 from absl import logging
 
-from ganzoo.datasets import celeba, emoji, horse2zebra, mixtures, mnist, stacked_mnist
+from ganzoo.datasets import prepared
+from ganzoo.datasets import celeba, emoji, horse2zebra, mixtures, mnist, stacked_mnist, twemoji
 from ganzoo.datasets.base import ImageData, ImagePairs, padded, resized, resized_pairs
 
 _SOURCES = {
@@ -31,11 +34,20 @@ _SPECS = {
     "grid25": ((2,), None),
     "emoji": ((emoji.SIZE, emoji.SIZE, 3), None),
     "horse2zebra": ((horse2zebra.SIZE, horse2zebra.SIZE, 3), None),
+    "twemoji": ((twemoji.SIZE, twemoji.SIZE, 3), None),
 }
+# Data sets that are folders of image files, read through the user-images path.
+_FOLDERS = {"twemoji": twemoji.folder}
+# Data sets no package carries and the network cannot fetch here: what the user's copy is.
+YOUR_COPY = {
+    "celeb_a": "img_align_celeba.zip as downloaded, or its extracted folder of 202,599 JPEGs",
+    "horse2zebra": "horse2zebra.zip, or a folder with trainA/ trainB/ [testA/ testB/]",
+}
+USER_IMAGES = "images"  # the `dataset` of an entry whose data is only `data.path`
 
 
 def names() -> list[str]:
-    return sorted(_SOURCES)
+    return sorted([*_SOURCES, *_FOLDERS])
 
 
 def spec(name: str, image_size: int = 0, padding: int = 0) -> tuple[tuple[int, ...], int | None]:
@@ -82,13 +94,101 @@ def load(name: str, split: str = "train", *, source: str = "auto", image_size: i
 def for_entry(cfg, split: str | None = None) -> ImageData | ImagePairs:
     """The data of zoo entry `cfg` (its configured split unless `split`)."""
     d = cfg.data
+    folder = prepared_folder(cfg)
+    if folder is not None:
+        data = prepared.load(folder, split or d.split, name=cfg.dataset)
+        if not isinstance(data, ImagePairs):
+            data = padded(data, d.padding)
+        logging.info("Data %s/%s: %d examples of shape %s from %s", cfg.dataset,
+                     split or d.split, data.num_examples, data.image_shape, data.source)
+        return data
     return load(cfg.dataset, split or d.split, source=d.source, image_size=d.image_size,
                 padding=d.padding)
 
 
+def image_folder(cfg) -> Path | None:
+    """The images an entry trains on when they are files: `data.path`, or a built-in folder."""
+    if cfg.data.path:
+        return Path(cfg.data.path).expanduser()
+    if cfg.dataset in _FOLDERS:
+        return _FOLDERS[cfg.dataset]()
+    if cfg.dataset == USER_IMAGES:
+        raise ValueError(f"{cfg.name}: dataset 'images' trains on your own images; give them "
+                         f"with --data PATH (or data.path in the entry file)")
+    return None
+
+
+def preparation_settings(cfg):
+    """How `cfg` wants its image files prepared, from its data section and its family."""
+    from ganzoo.imagefiles.prepare import Settings
+    from ganzoo.registry import get_family
+
+    d = cfg.data
+    family = get_family(cfg.family)
+    if not d.image_size:
+        raise ValueError(f"{cfg.name}: training on image files needs data.image_size (the "
+                         f"square size to prepare them at)")
+    labels = d.labels if d.labels != "auto" else ("folders" if family.conditional else "none")
+    if family.conditional and labels != "folders":
+        raise ValueError(f"{cfg.name}: {cfg.family} is conditional and needs class labels: "
+                         f"data.labels = 'folders' (one subfolder per class)")
+    return Settings(size=d.image_size, channels=d.channels, crop=d.crop, labels=labels,
+                    layout=d.layout, test_share=d.test_share, min_size=d.min_size,
+                    background=d.background)
+
+
+def prepared_folder(cfg) -> Path | None:
+    """The prepared set of `cfg`'s image files (prepared or refreshed now if needed), checked
+    against what its family trains on; None when its data is not files."""
+    from ganzoo.imagefiles import store
+    from ganzoo.imagefiles.prepare import ensure_prepared
+    from ganzoo.registry import get_family
+
+    source = image_folder(cfg)
+    if source is None:
+        return None
+    folder = ensure_prepared(source, preparation_settings(cfg), log=logging.info)
+    manifest = store.read_manifest(folder)
+    translation = get_family(cfg.family).translation
+    if translation and manifest["kind"] != "pairs":
+        raise ValueError(f"{cfg.name}: {cfg.family} translates between two domains; {source} "
+                         f"is one set of images (expected trainA/ trainB/ [testA/ testB/], A/ and "
+                         f"B/ with the same names, or side-by-side AB images with data.layout = "
+                         f"'ab')")
+    if not translation and manifest["kind"] == "pairs":
+        raise ValueError(f"{cfg.name}: {cfg.family} draws from one set of images; {source} "
+                         f"holds two domains ({manifest['layout']} layout)")
+    if get_family(cfg.family).conditional and len(manifest["class_names"] or ()) < 2:
+        raise ValueError(f"{cfg.name}: {cfg.family} is conditional and needs two or more "
+                         f"classes; {source} has {len(manifest['class_names'] or ())}")
+    return folder
+
+
 def spec_for_entry(cfg) -> tuple[tuple[int, ...], int | None]:
-    """(data shape, num_classes) of zoo entry `cfg`, without loading its data."""
-    return spec(cfg.dataset, cfg.data.image_size, cfg.data.padding)
+    """(data shape, num_classes) of zoo entry `cfg`, without loading its data (image files
+    are prepared first when a conditional family needs their class count)."""
+    source = image_folder(cfg)
+    if source is None:
+        return spec(cfg.dataset, cfg.data.image_size, cfg.data.padding)
+    size = cfg.data.image_size + 2 * cfg.data.padding
+    shape = (size, size, cfg.data.channels)
+    from ganzoo.registry import get_family
+
+    if not get_family(cfg.family).conditional:
+        return shape, None
+    from ganzoo.imagefiles import store
+
+    return shape, len(store.read_manifest(prepared_folder(cfg))["class_names"])
+
+
+def class_names_for_entry(cfg) -> tuple[str, ...] | None:
+    """The class folder names of a conditional entry on image files; None otherwise."""
+    if image_folder(cfg) is None:
+        return None
+    from ganzoo.imagefiles import store
+
+    names = store.read_manifest(prepared_folder(cfg))["class_names"]
+    return tuple(names) if names else None
 
 
 __all__ = ["ImageData", "ImagePairs", "TRANSLATION", "for_entry", "load", "names", "spec", "spec_for_entry"]

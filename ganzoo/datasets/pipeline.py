@@ -11,7 +11,8 @@ batch across replicas exactly as it splits any batch: each replica receives
 (B / N, k, ...), its share of what one device would see.
 
 Every element is a pure function of (seed, step): noise from stateless RNG,
-and, for in-memory data, the examples of step s are positions
+and, for in-memory data and prepared image sets (read by index from
+memory-mapped shards), the examples of step s are positions
 [s*B*k, (s+1)*B*k) of an endless sequence of epochs, each epoch a stateless
 permutation keyed on (seed, epoch). So two iterators (a distributed one and
 a plain one, or a run and its resumption) see identical batches, and resuming
@@ -51,6 +52,18 @@ def adversarial_batches(
                                (global_batch_size, d_steps))
             return {"images": tf.gather(images, index), "labels": tf.gather(labels, index),
                     "z": noise(step)}
+
+        ds = steps.map(element, num_parallel_calls=tf.data.AUTOTUNE)
+    elif data.fetch is not None:
+        count = tf.constant(data.num_examples, tf.int64)
+        shape = (global_batch_size, d_steps, *data.image_shape)
+
+        def element(step):
+            index = _shuffled_indices(step, per_step, count, seed)
+            images, labels = tf.numpy_function(data.fetch, [index], (tf.uint8, tf.int32),
+                                               stateful=False)
+            images = tf.cast(tf.reshape(images, shape), tf.float32) / 127.5 - 1.0
+            return {"images": images, "labels": tf.reshape(labels, shape[:2]), "z": noise(step)}
 
         ds = steps.map(element, num_parallel_calls=tf.data.AUTOTUNE)
     else:

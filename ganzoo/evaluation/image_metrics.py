@@ -39,17 +39,20 @@ def classifier_features(classifier: keras.Model, images: np.ndarray, batch_size=
 
 
 def distribution_report(generated_features, generated_logits, reference_features) -> dict:
+    """FID, KID, precision/recall, density/coverage; with logits (a classifier of the data's own
+    classes) also the classifier score and the share of confidently classified samples."""
     kid, kid_std = metrics.kernel_classifier_distance_and_std_from_activations(
         reference_features, generated_features, num_subsets=10, max_subset_size=250)
     report = {
         "fid": metrics.frechet_classifier_distance_from_activations(reference_features,
                                                                      generated_features),
         "kid": kid, "kid_std": kid_std,
-        "classifier_score": metrics.classifier_score_from_logits(generated_logits),
-        "confident_share": metrics.confident_share_from_logits(generated_logits),
         **metrics.precision_recall(reference_features, generated_features),
         **metrics.density_coverage(reference_features, generated_features),
     }
+    if generated_logits is not None:
+        report["classifier_score"] = metrics.classifier_score_from_logits(generated_logits)
+        report["confident_share"] = metrics.confident_share_from_logits(generated_logits)
     return {key: round(float(value), 4) for key, value in report.items()}
 
 

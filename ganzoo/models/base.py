@@ -117,10 +117,9 @@ class AdversarialModel(TwoPlayerModel):
     """Generator + discriminator trained by `fit`. Subclasses define the networks."""
 
     Hyperparameters = AdversarialHyperparameters
-    conditional = False  # True when both networks take class labels
     tracked_metrics = ("d_loss", "g_loss", "real_score", "fake_score", "g_grad_norm")
 
-    def __init__(self, hparams, image_shape, num_classes=None, **kwargs):
+    def __init__(self, hparams, image_shape, num_classes=None, class_names=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(hparams, self.Hyperparameters):
             hparams = build_dataclass(self.Hyperparameters, hparams, type(self).__name__, "model")
@@ -135,6 +134,10 @@ class AdversarialModel(TwoPlayerModel):
         self.hparams = hparams
         self.image_shape = tuple(int(d) for d in image_shape)
         self.num_classes = int(num_classes) if num_classes else None
+        # The names of the label indices (a user's class folders), so `sample` takes names.
+        self.class_names = tuple(class_names) if class_names else None
+        if self.class_names and len(self.class_names) != self.num_classes:
+            raise ValueError(f"{len(self.class_names)} class names for {self.num_classes} classes")
         self._augment_policy = diffaugment.parse_policy(hparams.augment)
         if self._augment_policy and len(self.image_shape) != 3:
             raise ConfigError("model.augment: DiffAugment needs image data (H, W, C)")
@@ -409,6 +412,8 @@ class AdversarialModel(TwoPlayerModel):
     def sample(self, n, labels=None, seed=None, batch_size=500, codes=None):
         """`n` images as float32 (n, H, W, C) in [-1, 1]; the same seed gives the same images.
 
+        `labels` (conditional families): n class indices, or class names for a model trained
+        on class folders (`labels=["cat", "dog"]`).
         `codes` (n integers) picks InfoGAN's latent category, or the self-conditioned GAN's
         cluster, per sample; without it the category is drawn with z.
         """
@@ -457,7 +462,20 @@ class AdversarialModel(TwoPlayerModel):
             return tf.random.stateless_uniform(
                 (n,), seed=(seed, 1), maxval=self.num_classes, dtype=tf.int32
             )
-        return tf.constant(_indices(labels, n, self.num_classes, "labels"), tf.int32)
+        return tf.constant(_indices(self._label_indices(labels), n, self.num_classes, "labels"),
+                           tf.int32)
+
+    def _label_indices(self, labels):
+        """Class names (the folders the model was trained on) as their indices; ints as given."""
+        labels = list(labels) if not isinstance(labels, (np.ndarray, tf.Tensor)) else labels
+        if not any(isinstance(label, str) for label in labels):
+            return labels
+        names = self.class_names or ()
+        unknown = [label for label in labels if isinstance(label, str) and label not in names]
+        if unknown:
+            known = ", ".join(names) if names else "none: this model's classes are numbered"
+            raise ValueError(f"unknown class name '{unknown[0]}'; classes: {known}")
+        return [names.index(label) if isinstance(label, str) else label for label in labels]
 
     # ----- serialization ---------------------------------------------------------
 
@@ -467,6 +485,7 @@ class AdversarialModel(TwoPlayerModel):
             "hparams": dataclasses.asdict(self.hparams),
             "image_shape": list(self.image_shape),
             "num_classes": self.num_classes,
+            "class_names": list(self.class_names) if self.class_names else None,
         }
 
 

@@ -52,7 +52,7 @@ class TranslationModel(TwoPlayerModel):
     """Generators mapping A <-> B images, trained adversarially by `fit`."""
 
     Hyperparameters = TranslationHyperparameters
-    conditional = False
+    translation = True
     directions: tuple[str, ...] = ("a2b",)
 
     def __init__(self, hparams, image_shape, num_classes=None, **kwargs):

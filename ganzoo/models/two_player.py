@@ -27,6 +27,8 @@ class TwoPlayerModel(keras.Model):
     # True when the networks in use follow the step count (ProGAN's growing): a run cannot
     # begin from another run's weights with its count back at 0 (`--init_from`).
     grows_with_step = False
+    conditional = False  # True when both networks take class labels
+    translation = False  # True when the model maps images of domain A to B (pairs of sets)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -31,6 +31,7 @@ from absl import logging
 
 from ganzoo import config as config_lib
 from ganzoo import datasets, export, files, imaging, integrity, paths, zoo
+from ganzoo.datasets import prepared
 from ganzoo.registry import get_family
 from ganzoo.training import callbacks as cb
 from ganzoo.training import lock
@@ -158,6 +159,9 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
             "wall_time_s": round(wall_time, 1),
             "command": command or f"python -m ganzoo.train --name {cfg.name}",
         }
+        folder = datasets.prepared_folder(cfg)
+        if folder is not None:
+            card["data"] = prepared.card_record(folder)
         if start:
             card["initialized_from"] = {"version": start.version, "steps": start.steps,
                                         "optimizers": "fresh"}
@@ -166,7 +170,7 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
         if not role.is_chief:  # joins the chief's saves, keeps nothing
             export.export(model, cfg, workdir / role.scratch_name / "models", card, picture)
             return RunResult(model, step, wall_time, None)
-        models_root = paths.models_dir(models_dir)
+        models_root = paths.export_dir(models_dir, config_lib.is_user_entry(cfg))
         version_dir = export.export(model, cfg, models_root, card, picture=picture)
         files.write_json(workdir / "exported.json",
                          {"step": step, "version_dir": str(version_dir)})

@@ -1,0 +1,79 @@
+"""Checks for entries trained on image files (a user's, or the Twemoji folder).
+
+Against the prepared set's held-out split, which training never reads:
+FID, KID, precision/recall and density/coverage on the features of a named
+network, beside the real floor (as many training images as samples, against the
+same held-out images: what a perfect generator scores at these counts), and the
+memorization check in pixel space (nearest training image of each sample vs of
+each held-out image).
+
+The feature network: InceptionV3's pool features when local weights are
+configured (`ganzoo.evaluation.inception`, the standard FID network); else, for
+64 x 64 colour images, the zoo's emoji style judge (its 64 pooled features, a
+network trained on emoji, so its numbers suit emoji best and compare only with
+each other). Every report names the network it used.
+"""
+
+import keras
+import numpy as np
+
+from ganzoo import metrics
+from ganzoo.evaluation import image_metrics
+
+MAX_TRAINING_IMAGES = 20_000  # memorization and the floor compare against at most these
+
+
+def feature_network(image_shape):
+    """(name, images -> features) of the best network available for `image_shape`."""
+    from ganzoo.evaluation import inception
+
+    try:
+        network = inception.load()
+        return ("InceptionV3 pool features (2,048), local weights",
+                lambda images: inception.pool_features(network, images))
+    except inception.InceptionWeightsMissing:
+        pass
+    if tuple(image_shape) == (64, 64, 3):
+        from ganzoo.evaluation import style_classifier
+
+        judge = style_classifier.load()
+        pooled = next(layer for layer in judge.layers
+                      if isinstance(layer, keras.layers.GlobalAveragePooling2D))
+        extractor = keras.Model(judge.input, pooled.output)
+        return ("zoo emoji style judge, pooled features (64); set GANZOO_INCEPTION_WEIGHTS "
+                "for InceptionV3",
+                lambda images: np.asarray(extractor.predict(images, batch_size=256, verbose=0)))
+    raise ValueError(f"no feature network for {image_shape} images here: set "
+                     f"GANZOO_INCEPTION_WEIGHTS to a local InceptionV3 weights file")
+
+
+def image_file_checks(model, cfg, samples: int = 2000, seed: int = 0) -> dict:
+    from ganzoo import datasets
+    from ganzoo.datasets import prepared
+    from ganzoo.datasets.base import to_unit_range
+
+    train, test = datasets.for_entry(cfg, "train"), datasets.for_entry(cfg, "test")
+    held_out = to_unit_range(prepared.as_uint8(test))
+    training = to_unit_range(prepared.as_uint8(train, MAX_TRAINING_IMAGES))
+    generated = model.sample(samples, seed=seed)
+    network_name, features = feature_network(held_out.shape[1:])
+    reference = features(held_out)
+    floor_count = min(samples, len(training))
+    floor_images = training[np.random.default_rng(0).choice(len(training), floor_count,
+                                                            replace=False)]
+    copying = metrics.memorization(generated.reshape(len(generated), -1),
+                                   training.reshape(len(training), -1),
+                                   held_out.reshape(len(held_out), -1))
+    return {
+        "seed": seed,
+        "data": test.source,
+        "feature_network": network_name,
+        "reference": f"{len(held_out)} held-out images (test split, never trained on)",
+        "generated": {"samples": samples,
+                      **image_metrics.distribution_report(features(generated), None, reference)},
+        "real_floor": {"samples": f"{floor_count} training images",
+                       **image_metrics.distribution_report(features(floor_images), None,
+                                                           reference)},
+        "memorization": {k: round(v, 4) if isinstance(v, float) else v
+                         for k, v in copying.items()},
+    }
