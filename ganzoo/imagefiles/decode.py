@@ -57,6 +57,10 @@ class Unusable(Exception):
     """This file cannot become a training image; the message is the reason."""
 
 
+class TooSmall(Unusable):
+    """Readable, but smaller than --min_size: refused by choice, not broken."""
+
+
 def decode(data: bytes, spec: Spec) -> tuple[list[np.ndarray], list[str]]:
     """([H x W x C uint8] (two for a split A|B image), conversion notes) of one file."""
     try:
@@ -98,7 +102,7 @@ def _to_training_size(image, spec: Spec, notes: list[str]) -> np.ndarray:
         notes.append(CROPPED if spec.crop != "none" else STRETCHED)
     if side < spec.size:
         if spec.min_size and side < spec.min_size:
-            raise Unusable(f"{side} px after cropping, below --min_size {spec.min_size}")
+            raise TooSmall(f"{side} px after cropping, below --min_size {spec.min_size}")
         notes.append(UPSCALED)
     elif image.format == "JPEG":
         # Decode at the smallest DCT scale (1/2, 1/4, 1/8) that still covers the crop at

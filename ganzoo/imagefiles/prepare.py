@@ -154,12 +154,15 @@ def _prepare_into(folder: Path, listing, settings: Settings, workers, progress) 
     skipped = [{"path": n, "reason": r} for n, r in placed.skipped]
     conversions: dict[str, int] = {}
     first_of_digest: dict[str, str] = {}
-    duplicates, unreadable, attempted, used = [], [], 0, 0
+    duplicates, unreadable, too_small, attempted, used = [], [], [], 0, 0
     bar = _Progress(len(placed.examples), progress)
     for example, result in _decoded(listing, placed.examples, spec, workers):
         attempted += 1
         bar.update(attempted)
         arrays, notes, reason, digest = result
+        if reason is not None and reason[2] == "too_small":
+            too_small.append({"path": reason[0], "reason": reason[1]})
+            continue
         if reason is not None:
             unreadable.append({"path": reason[0], "reason": reason[1]})
             _refuse_if_mostly_unreadable(unreadable, attempted, len(placed.examples), settings,
@@ -207,6 +210,7 @@ def _prepare_into(folder: Path, listing, settings: Settings, workers, progress) 
             "used": used,
             "not_images": len(others),
             "unreadable": len(unreadable),
+            "too_small": len(too_small),
             "duplicates": len(duplicates),
             "link_duplicates": len(listing.link_duplicates),
             "not_placed": len(placed.skipped),
@@ -216,6 +220,7 @@ def _prepare_into(folder: Path, listing, settings: Settings, workers, progress) 
         "conversions": dict(sorted(conversions.items())),
         "skipped": {
             "unreadable": unreadable,
+            "too_small": too_small,
             "not_placed": skipped,
             "duplicates": duplicates,
             "link_duplicates": listing.link_duplicates,
@@ -259,17 +264,21 @@ def _start_worker(kind, path, spec):
 
 
 def _decode_example(task):
-    """(arrays, notes, (path, reason) or None, digest) of one example; never raises."""
+    """(arrays, notes, (path, reason, category) or None, digest) of one example; decoding
+    errors are results, so one bad file never stops a preparation."""
     names, payloads = task
     arrays, notes, digest = [], [], hashlib.blake2b(digest_size=16)
     for name, data in zip(names, payloads):
         try:
             data = data if data is not None else _reader.read(name)
             decoded, file_notes = decode.decode(data, _spec)
+        except decode.TooSmall as err:
+            return None, None, (name, str(err), "too_small"), None
         except decode.Unusable as err:
-            return None, None, (name, str(err)), None
+            return None, None, (name, str(err), "unreadable"), None
         except OSError as err:
-            return None, None, (name, f"could not be read ({err.strerror or err})"), None
+            return None, None, (name, f"could not be read ({err.strerror or err})",
+                                "unreadable"), None
         digest.update(data)
         arrays.extend(decoded)
         notes.extend(file_notes)
@@ -351,6 +360,8 @@ def summary(manifest: dict) -> str:
     for note, count in manifest["conversions"].items():
         lines.append(f"  converted: {note}: {count:,}")
     described = [("unreadable", "skipped, unreadable", lambda e: f"{e['path']}: {e['reason']}"),
+                 ("too_small", "skipped, below --min_size",
+                  lambda e: f"{e['path']}: {e['reason']}"),
                  ("duplicates", "skipped, exact duplicates",
                   lambda e: f"{e['path']} = {e['same_as']}"),
                  ("not_placed", "skipped, outside the layout",
@@ -378,7 +389,8 @@ def cache_folder(source, settings: Settings) -> Path:
     return paths.cache_dir() / "prepared" / f"{stem}-{key}"
 
 
-def ensure_prepared(source, settings: Settings, *, command: str = "", log=print) -> Path:
+def ensure_prepared(source, settings: Settings, *, command: str = "", log=print,
+                    workers: int | None = None) -> Path:
     """A prepared set of `source` that is current: `source` itself when it is one, else the
     cached copy, prepared again if the source's files changed since."""
     source = Path(source).expanduser()
@@ -398,7 +410,8 @@ def ensure_prepared(source, settings: Settings, *, command: str = "", log=print)
             return folder
         log(f"{source} changed since it was prepared ({manifest['source']['files']:,} files "
             f"then, {len(listing.members):,} now, or contents differ); preparing it again")
-    manifest = prepare(source, folder, settings, command=command, overwrite=True)
+    manifest = prepare(source, folder, settings, command=command, overwrite=True,
+                       workers=workers)
     log(summary(manifest))
     return folder
 
