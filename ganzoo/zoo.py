@@ -48,7 +48,7 @@ def load(name: str, version: int | None = None, models_dir: str | os.PathLike | 
     """The trained model of zoo entry `name` (newest version unless `version`).
 
     Looks in `models_dir` (or $GANZOO_MODELS_DIR), then in the user models directory
-    (what you trained on your own images), then in the shipped zoo.
+    (what you trained on your own images or entry files), then in the shipped zoo.
     Before anything is deserialized, every file of the version is checked
     against the SHA-256 sums its card recorded at export, and nothing may
     point outside the entry's folder; the `.keras` file is then read in
@@ -114,7 +114,11 @@ def available_versions(entry_dir: Path) -> list[int]:
 
 
 def _search_dirs(models_dir) -> list[Path]:
-    dirs = [paths.models_dir(models_dir), paths.user_models_dir(), paths.shipped_models_dir()]
+    # What you trained yourself comes before the shipped zoo: a zoo entry you trained on your
+    # own copy of its data (dcgan_celeba on your CelebA zip) is the one you mean.
+    dirs = [paths.models_dir(models_dir), paths.shipped_models_dir()]
+    dirs.insert(1 if (models_dir or os.environ.get(paths.MODELS_ENV)) else 0,
+                paths.user_models_dir())
     unique = []
     for d in dirs:
         if d.resolve() not in [u.resolve() for u in unique]:

@@ -80,8 +80,10 @@ def models_dir(tmp_path, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory, monkeypatch):
-    """Tests never read or write the user's evaluation cache."""
+    """Tests never read or write the user's cache (evaluation features, prepared images) or
+    the user's own models."""
     monkeypatch.setenv("GANZOO_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("GANZOO_USER_MODELS_DIR", str(tmp_path_factory.mktemp("user_models")))
 
 
 def tiny_ring(steps: int = 8, **overrides):

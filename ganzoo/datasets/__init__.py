@@ -125,14 +125,15 @@ def preparation_settings(cfg):
 
     d = cfg.data
     family = get_family(cfg.family)
-    if not d.image_size:
+    size = d.image_size or (_SPECS[cfg.dataset][0][0] if cfg.dataset in _SPECS else 0)
+    if not size:
         raise ValueError(f"{cfg.name}: training on image files needs data.image_size (the "
                          f"square size to prepare them at)")
     labels = d.labels if d.labels != "auto" else ("folders" if family.conditional else "none")
     if family.conditional and labels != "folders":
         raise ValueError(f"{cfg.name}: {cfg.family} is conditional and needs class labels: "
                          f"data.labels = 'folders' (one subfolder per class)")
-    return Settings(size=d.image_size, channels=d.channels, crop=d.crop, labels=labels,
+    return Settings(size=size, channels=d.channels, crop=d.crop, labels=labels,
                     layout=d.layout, test_share=d.test_share, min_size=d.min_size,
                     background=d.background)
 
@@ -170,7 +171,7 @@ def spec_for_entry(cfg) -> tuple[tuple[int, ...], int | None]:
     source = image_folder(cfg)
     if source is None:
         return spec(cfg.dataset, cfg.data.image_size, cfg.data.padding)
-    size = cfg.data.image_size + 2 * cfg.data.padding
+    size = preparation_settings(cfg).size + 2 * cfg.data.padding
     shape = (size, size, cfg.data.channels)
     from ganzoo.registry import get_family
 
