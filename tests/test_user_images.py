@@ -152,3 +152,46 @@ def test_a_set_prepared_at_another_size_is_refused_with_the_fix(tmp_path):
     cfg = config.load_entry("dcgan_celeba", {**tiny("dcgan"), "data.path": str(tmp_path / "p32")})
     with pytest.raises(ValueError, match=r"prepared with size 32, but this entry trains at 64"):
         runner.run(cfg, workdir=tmp_path / "run", verbose=0)
+
+
+def _local_tfds_image_set(data_dir: Path) -> str:
+    """A small TFDS image data set with class names, built here from Twemoji (no network)."""
+    import tensorflow_datasets as tfds
+
+    from tests.real_images import twemoji_rgb
+
+    class GanzooTestEmoji(tfds.core.GeneratorBasedBuilder):
+        VERSION = tfds.core.Version("1.0.0")
+
+        def _info(self):
+            return tfds.core.DatasetInfo(builder=self, features=tfds.features.FeaturesDict({
+                "image": tfds.features.Image(shape=(None, None, 3)),
+                "label": tfds.features.ClassLabel(names=["even", "odd"])}))
+
+        def _split_generators(self, dl_manager):
+            return {"train": self._generate_examples(0, 12),
+                    "test": self._generate_examples(12, 4)}
+
+        def _generate_examples(self, start, count):
+            for i, image in enumerate(twemoji_rgb(count, size=40, start=start)):
+                yield start + i, {"image": np.asarray(image), "label": (start + i) % 2}
+
+    GanzooTestEmoji(data_dir=str(data_dir)).download_and_prepare()
+    return "ganzoo_test_emoji"
+
+
+@pytest.mark.slow
+def test_any_tfds_image_set_by_name_trains_a_conditional_model(tmp_path, monkeypatch):
+    name = _local_tfds_image_set(tmp_path / "tfds")
+    monkeypatch.setenv("TFDS_DATA_DIR", str(tmp_path / "tfds"))
+    from ganzoo import datasets
+
+    data = datasets.load(f"tfds:{name}", "test", image_size=16)
+    images, labels = data.as_numpy()
+    assert images.shape == (4, 16, 16, 3) and sorted(labels.tolist()) == [0, 0, 1, 1]
+    assert data.class_names == ("even", "odd") and "TFDS" in data.source
+    cfg = config.load_entry("cgan_mnist", {**tiny("cgan"), "dataset": f"tfds:{name}",
+                                           "data.image_size": 16, "data.source": "tfds"})
+    result = runner.run(cfg, workdir=tmp_path / "run", export_model=False, verbose=0)
+    assert result.model.class_names == ("even", "odd")
+    assert result.model.sample(2, labels=["odd", "even"], seed=0).shape == (2, 16, 16, 3)

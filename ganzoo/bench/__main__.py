@@ -1,6 +1,7 @@
 """Run the benchmark, print its tables and write them as JSON.
 
-    python -m ganzoo.bench            # everything, under 15 minutes on 2 CPU cores
+    python -m ganzoo.bench            # everything but data, under 15 minutes on 2 CPU cores
+    python -m ganzoo.bench --sections data   # your own images: delivery to fit, preparation
     python -m ganzoo.bench --quick    # under 2 minutes: fewer steps and settings, no FID race,
                                       # no memory measurement
 """
@@ -17,8 +18,9 @@ from absl import app, flags
 flags.DEFINE_boolean("quick", False, "A smoke run: fewer steps, entries and settings; no FID "
                      "race, no memory measurement.")
 flags.DEFINE_string("out", "runs/bench.json", "Where to write the results as JSON.")
-SECTIONS = ("families", "settings", "tutorial", "race", "memory")
-flags.DEFINE_list("sections", list(SECTIONS), f"Parts to run, of {', '.join(SECTIONS)}.")
+SECTIONS = ("families", "settings", "tutorial", "race", "memory", "data")
+flags.DEFINE_list("sections", list(SECTIONS[:-1]), f"Parts to run, of {', '.join(SECTIONS)} "
+                  "(data, about 10 minutes, only when asked for).")
 flags.DEFINE_integer("rounds", 5, "Interleaved timing rounds of the tutorial comparison.")
 flags.DEFINE_float("fid_threshold", 500.0, "FID (1,000 samples, MNIST classifier features) "
                    "that ends the time-to-quality race.")
@@ -139,8 +141,25 @@ def memory_section(steps, warmup) -> list[dict]:
     return rows
 
 
+def data_section(steps, warmup) -> list[dict]:
+    from ganzoo.bench import data
+
+    rows = data.data_section(quick=FLAGS.quick)
+    print_table("Your own images: batches of 128 delivered to fit (direct JPEG decoding with "
+                "image_dataset_from_directory, against the prepared set), preparation rate",
+                [r for r in rows if "prepared_images_per_s" in r],
+                ["size", "files", "direct_jpeg_images_per_s", "prepared_images_per_s",
+                 "prepared_over_direct", "prepare_images_per_s", "celeba_projected_prepare_min"])
+    memory = [r for r in rows if "prepare_peak_rss_mb" in r]
+    if memory:
+        print_table("Peak memory preparing at 64 px (fresh process each)", memory,
+                    ["files", "prepare_peak_rss_mb", "largest_worker_peak_rss_mb"])
+    return rows
+
+
 RUNNERS = {"families": families_section, "settings": settings_section,
-           "tutorial": tutorial_section, "race": race_section, "memory": memory_section}
+           "tutorial": tutorial_section, "race": race_section, "memory": memory_section,
+           "data": data_section}
 QUICK_SECTIONS = ("families", "settings", "tutorial")
 
 

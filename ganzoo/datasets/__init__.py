@@ -10,7 +10,7 @@ from pathlib import Path
 
 from absl import logging
 
-from ganzoo.datasets import prepared
+from ganzoo.datasets import prepared, tfds_images
 from ganzoo.datasets import celeba, emoji, horse2zebra, mixtures, mnist, stacked_mnist, twemoji
 from ganzoo.datasets.base import ImageData, ImagePairs, padded, resized, resized_pairs
 
@@ -52,6 +52,9 @@ def names() -> list[str]:
 
 def spec(name: str, image_size: int = 0, padding: int = 0) -> tuple[tuple[int, ...], int | None]:
     """(data shape, num_classes) of `name` at `image_size` (0: native) plus `padding`."""
+    if tfds_images.is_tfds_name(name):
+        (size, _, channels), classes = tfds_images.spec(name, image_size)
+        return (size + 2 * padding, size + 2 * padding, channels), classes
     if name not in _SPECS:
         raise KeyError(f"unknown data set '{name}'; known: {', '.join(names())}")
     shape, num_classes = _SPECS[name]
@@ -75,8 +78,11 @@ def load(name: str, split: str = "train", *, source: str = "auto", image_size: i
     padding: pixels of background (-1) added on every side after resizing
     (MNIST 28 -> 32 for ProGAN's power-of-two resolutions).
     """
+    if tfds_images.is_tfds_name(name):  # any TFDS image data set: "tfds:oxford_flowers102"
+        return padded(tfds_images.load(name, split, source, image_size), padding)
     if name not in _SOURCES:
-        raise KeyError(f"unknown data set '{name}'; known: {', '.join(names())}")
+        raise KeyError(f"unknown data set '{name}'; known: {', '.join(names())}, or "
+                       f"tfds:NAME for any TFDS image data set")
     if source not in ("auto", "tfds", "embedded"):
         raise ValueError(f"source must be 'auto', 'tfds' or 'embedded', not '{source}'")
     data = _SOURCES[name](split, source)
@@ -102,6 +108,9 @@ def for_entry(cfg, split: str | None = None) -> ImageData | ImagePairs:
         logging.info("Data %s/%s: %d examples of shape %s from %s", cfg.dataset,
                      split or d.split, data.num_examples, data.image_shape, data.source)
         return data
+    if tfds_images.is_tfds_name(cfg.dataset):
+        return padded(tfds_images.load(cfg.dataset, split or d.split, d.source, d.image_size,
+                                       d.crop, d.channels), d.padding)
     return load(cfg.dataset, split or d.split, source=d.source, image_size=d.image_size,
                 padding=d.padding)
 
@@ -183,8 +192,11 @@ def spec_for_entry(cfg) -> tuple[tuple[int, ...], int | None]:
 
 
 def class_names_for_entry(cfg) -> tuple[str, ...] | None:
-    """The class folder names of a conditional entry on image files; None otherwise."""
+    """The class names of a conditional entry on image files (its folders) or on a TFDS data
+    set by name (its ClassLabel's names); None otherwise."""
     if image_folder(cfg) is None:
+        if tfds_images.is_tfds_name(cfg.dataset):
+            return for_entry(cfg).class_names
         return None
     from ganzoo.imagefiles import store
 
