@@ -113,23 +113,39 @@ def _style_judge(cfg):
     return style_classifier.load()
 
 
+def image_file_checks(model, cfg, samples, seed) -> dict:
+    from ganzoo.evaluation import image_files
+
+    return image_files.image_file_checks(model, cfg, samples or 2000, seed)
+
+
+def _native_digit_checks(model, cfg, samples, seed) -> dict:
+    """The MNIST classifier reads digits at their native size only."""
+    if cfg.data.image_size:
+        raise ValueError(f"{cfg.name}: the digit checks need MNIST at its native size "
+                         f"(data.image_size = 0)")
+    return digit_checks(model, samples or 2000, seed)
+
+
+# The checks of each evaluator a data set can declare (ganzoo.datasets.DatasetInfo.evaluator).
+EVALUATORS = {
+    "digits": _native_digit_checks,
+    "stacked_mnist": lambda model, cfg, samples, seed: stacked_mnist_checks(
+        model, samples or 26_000, seed),
+    "mixture": lambda model, cfg, samples, seed: mixture_checks(
+        model, cfg.dataset, samples or 2500, seed),
+    "translation": lambda model, cfg, samples, seed: translation_checks(model, cfg),
+    "image_files": image_file_checks,
+}
+
+
 def checks_for(model, cfg, samples=None, seed=0) -> dict:
     from ganzoo import datasets
-    from ganzoo.datasets import mixtures
 
-    if datasets.image_folder(cfg) is not None and not model.translation:
-        from ganzoo.evaluation import image_files
-
-        return image_files.image_file_checks(model, cfg, samples or 2000, seed)
-    if cfg.dataset in datasets.TRANSLATION or model.translation:
-        return translation_checks(model, cfg)
-    if cfg.dataset in mixtures.MIXTURES:
-        return mixture_checks(model, cfg.dataset, samples or 2500, seed)
-    if cfg.dataset == "mnist" and cfg.data.image_size == 0:
-        return digit_checks(model, samples or 2000, seed)
-    if cfg.dataset == "stacked_mnist":
-        return stacked_mnist_checks(model, samples or 26_000, seed)
-    raise ValueError(f"{cfg.name}: no evaluator for data set '{cfg.dataset}' yet")
+    evaluator = datasets.evaluator_for_entry(cfg)
+    if evaluator is None:
+        raise ValueError(f"{cfg.name}: no evaluator for data set '{cfg.dataset}' yet")
+    return EVALUATORS[evaluator](model, cfg, samples, seed)
 
 
 def _train_seed_and_check(name, train_seed, samples, seed) -> dict:

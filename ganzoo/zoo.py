@@ -90,11 +90,11 @@ def locate(name: str, version: int | None = None, models_dir=None) -> tuple[Path
         dataset = config_lib.load_entry(name).dataset
     except (KeyError, ValueError):
         dataset = None
-    if dataset in datasets.YOUR_COPY:
+    if dataset is not None and datasets.your_copy(dataset):
         raise NotTrainedError(
             f"zoo entry '{name}' ships no weights: its data ({dataset}) cannot be fetched where "
             f"the zoo is built (no network, and no package carries it). Train it on your copy "
-            f"({datasets.YOUR_COPY[dataset]}) with:\n"
+            f"({datasets.your_copy(dataset)}) with:\n"
             f"    python -m ganzoo.train --name {name} --data PATH\n(searched {where})")
     raise NotTrainedError(
         f"zoo entry '{name}' has no trained weights in {where}. "

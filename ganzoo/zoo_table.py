@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from ganzoo import config, integrity, paths, zoo
+from ganzoo import config, datasets, integrity, paths, zoo
 from ganzoo.evaluation import digit_classifier
 
 START, END = "<!-- zoo-table:start -->", "<!-- zoo-table:end -->"
@@ -109,7 +109,8 @@ def mnist_comparison() -> list[dict]:
     rows = []
     for name in zoo.list_models():
         cfg = config.load_entry(name)
-        card = _card(name) if cfg.dataset == "mnist" and cfg.data.image_size == 0 else None
+        digits = datasets.evaluator_for_entry(cfg) == "digits" and cfg.data.image_size == 0
+        card = _card(name) if digits else None
         checks = (card or {}).get("checks") or {}
         if "distribution" not in checks:
             continue

@@ -87,7 +87,7 @@ def train(strategy, cfg, steps=3):
             g_optimizer=keras.optimizers.SGD(learning_rate),
             jit_compile=False,
         )
-    if cfg.dataset in datasets.TRANSLATION:
+    if datasets.kind_for_entry(cfg) == "pairs":
         data = synthetic_pairs(model.image_shape, count=32)
     else:
         data = synthetic_data(model.image_shape, model.num_classes or 10, count=64)

@@ -24,7 +24,7 @@ def tiny(name):
 
 
 def is_translation(cfg):
-    return cfg.dataset in datasets.TRANSLATION
+    return datasets.kind_for_entry(cfg) == "pairs"
 
 
 def train_a_little(cfg, model, steps=2):

@@ -1,53 +1,56 @@
 """Data sources behind one call: `ganzoo.datasets.load(name, split)`.
 
-Each source decides between TFDS and an embedded copy and says which it used,
-in one log line and in `.source`. Single-domain sets return `ImageData`;
-two-domain sets for image-to-image translation (emoji, horse2zebra) return
-`ImagePairs`.
+Each built-in data set is one module here that declares itself as data
+(`DATASETS = (DatasetInfo(...),)`: shape, classes, kind, evaluator, and how it is
+read); this package collects them, so nothing else lists data set names. Each
+source decides between TFDS and an embedded copy and says which it used, in one
+log line and in `.source`. Single-domain sets return `ImageData`; two-domain sets
+for image-to-image translation (emoji, horse2zebra) return `ImagePairs`. Besides
+these: a user's image files (`data.path`, `ganzoo.imagefiles`) and any TFDS image
+data set by name (`tfds:NAME`).
 """
 
+import importlib
+import pkgutil
 from pathlib import Path
 
 from absl import logging
 
 from ganzoo.datasets import prepared, tfds_images
-from ganzoo.datasets import celeba, emoji, horse2zebra, mixtures, mnist, stacked_mnist, twemoji
-from ganzoo.datasets.base import ImageData, ImagePairs, padded, resized, resized_pairs
+from ganzoo.datasets.base import (DatasetInfo, ImageData, ImagePairs, padded, resized,
+                                  resized_pairs)
 
-_SOURCES = {
-    "mnist": mnist.load,
-    "stacked_mnist": stacked_mnist.load,
-    "celeb_a": celeba.load,
-    "ring8": lambda split, source: mixtures.load("ring8", split, source),
-    "grid25": lambda split, source: mixtures.load("grid25", split, source),
-    "emoji": emoji.load,
-    "horse2zebra": horse2zebra.load,
-}
-TRANSLATION = ("emoji", "horse2zebra")  # data sets of ImagePairs
-# Shape and class count of each data set at native size, known without loading
-# it, so an untrained model can be built where the data is not available.
-_SPECS = {
-    "mnist": ((28, 28, 1), mnist.NUM_CLASSES),
-    "stacked_mnist": ((28, 28, 3), stacked_mnist.NUM_MODES),
-    "celeb_a": ((celeba.CROP, celeba.CROP, 3), None),
-    "ring8": ((2,), None),
-    "grid25": ((2,), None),
-    "emoji": ((emoji.SIZE, emoji.SIZE, 3), None),
-    "horse2zebra": ((horse2zebra.SIZE, horse2zebra.SIZE, 3), None),
-    "twemoji": ((twemoji.SIZE, twemoji.SIZE, 3), None),
-}
-# Data sets that are folders of image files, read through the user-images path.
-_FOLDERS = {"twemoji": twemoji.folder}
-# Data sets no package carries and the network cannot fetch here: what the user's copy is.
-YOUR_COPY = {
-    "celeb_a": "img_align_celeba.zip as downloaded, or its extracted folder of 202,599 JPEGs",
-    "horse2zebra": "horse2zebra.zip, or a folder with trainA/ trainB/ [testA/ testB/]",
-}
+
+def _declared() -> dict[str, DatasetInfo]:
+    found = {}
+    for module in pkgutil.iter_modules(__path__):
+        for info in getattr(importlib.import_module(f"{__name__}.{module.name}"), "DATASETS", ()):
+            if info.name in found:
+                raise ValueError(f"data set '{info.name}' is declared twice")
+            found[info.name] = info
+    return found
+
+
+_INFO = _declared()
 USER_IMAGES = "images"  # the `dataset` of an entry whose data is only `data.path`
 
 
 def names() -> list[str]:
-    return sorted([*_SOURCES, *_FOLDERS])
+    return sorted(_INFO)
+
+
+def info(name: str) -> DatasetInfo:
+    """The declaration of built-in data set `name`."""
+    if name not in _INFO:
+        raise KeyError(f"unknown data set '{name}'; known: {', '.join(names())}, or "
+                       f"tfds:NAME for any TFDS image data set, or your own images with "
+                       f"--data")
+    return _INFO[name]
+
+
+def your_copy(name: str) -> str:
+    """What the user's own copy of `name` is, when no package carries it ("" otherwise)."""
+    return _INFO[name].your_copy if name in _INFO else ""
 
 
 def spec(name: str, image_size: int = 0, padding: int = 0) -> tuple[tuple[int, ...], int | None]:
@@ -55,9 +58,7 @@ def spec(name: str, image_size: int = 0, padding: int = 0) -> tuple[tuple[int, .
     if tfds_images.is_tfds_name(name):
         (size, _, channels), classes = tfds_images.spec(name, image_size)
         return (size + 2 * padding, size + 2 * padding, channels), classes
-    if name not in _SPECS:
-        raise KeyError(f"unknown data set '{name}'; known: {', '.join(names())}")
-    shape, num_classes = _SPECS[name]
+    shape, num_classes = info(name).shape, info(name).num_classes
     if image_size:
         if len(shape) != 3:
             raise ValueError(f"{name} is not an image data set; data.image_size must be 0")
@@ -80,12 +81,12 @@ def load(name: str, split: str = "train", *, source: str = "auto", image_size: i
     """
     if tfds_images.is_tfds_name(name):  # any TFDS image data set: "tfds:oxford_flowers102"
         return padded(tfds_images.load(name, split, source, image_size), padding)
-    if name not in _SOURCES:
-        raise KeyError(f"unknown data set '{name}'; known: {', '.join(names())}, or "
-                       f"tfds:NAME for any TFDS image data set")
+    if info(name).load is None:
+        raise ValueError(f"{name} is a folder of image files; train an entry on it, or read "
+                         f"it with ganzoo.datasets.prepared")
     if source not in ("auto", "tfds", "embedded"):
         raise ValueError(f"source must be 'auto', 'tfds' or 'embedded', not '{source}'")
-    data = _SOURCES[name](split, source)
+    data = info(name).load(split, source)
     if isinstance(data, ImagePairs):
         data = resized_pairs(data, image_size)
     else:
@@ -119,8 +120,8 @@ def image_folder(cfg) -> Path | None:
     """The images an entry trains on when they are files: `data.path`, or a built-in folder."""
     if cfg.data.path:
         return Path(cfg.data.path).expanduser()
-    if cfg.dataset in _FOLDERS:
-        return _FOLDERS[cfg.dataset]()
+    if cfg.dataset in _INFO and _INFO[cfg.dataset].folder is not None:
+        return _INFO[cfg.dataset].folder()
     if cfg.dataset == USER_IMAGES:
         raise ValueError(f"{cfg.name}: dataset 'images' trains on your own images; give them "
                          f"with --data PATH (or data.path in the entry file)")
@@ -134,7 +135,7 @@ def preparation_settings(cfg):
 
     d = cfg.data
     family = get_family(cfg.family)
-    size = d.image_size or (_SPECS[cfg.dataset][0][0] if cfg.dataset in _SPECS else 0)
+    size = d.image_size or (_INFO[cfg.dataset].shape[0] if cfg.dataset in _INFO else 0)
     if not size:
         raise ValueError(f"{cfg.name}: training on image files needs data.image_size (the "
                          f"square size to prepare them at)")
@@ -204,4 +205,22 @@ def class_names_for_entry(cfg) -> tuple[str, ...] | None:
     return tuple(names) if names else None
 
 
-__all__ = ["ImageData", "ImagePairs", "TRANSLATION", "for_entry", "load", "names", "spec", "spec_for_entry"]
+def evaluator_for_entry(cfg) -> str | None:
+    """How `evaluate` checks `cfg`: its data set's declared evaluator; entries on a user's
+    images are measured on their held-out split (image_files, or translation for pairs)."""
+    if cfg.dataset in _INFO and not cfg.data.path:
+        return _INFO[cfg.dataset].evaluator
+    return "translation" if kind_for_entry(cfg) == "pairs" else "image_files"
+
+
+def kind_for_entry(cfg) -> str:
+    """"images", "pairs" or "points": what `cfg` trains on, known without loading it."""
+    from ganzoo.registry import get_family
+
+    if get_family(cfg.family).translation:
+        return "pairs"
+    return _INFO[cfg.dataset].kind if cfg.dataset in _INFO else "images"
+
+
+__all__ = ["DatasetInfo", "ImageData", "ImagePairs", "evaluator_for_entry", "for_entry", "info",
+           "kind_for_entry", "load", "names", "spec", "spec_for_entry"]

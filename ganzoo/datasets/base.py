@@ -1,10 +1,31 @@
-"""The one shape every data source returns: `ImageData`."""
+"""What every data source returns (`ImageData`, `ImagePairs`) and declares (`DatasetInfo`)."""
 
 from dataclasses import dataclass, replace
-from typing import Callable
+from pathlib import Path
+from typing import Callable, Literal
 
 import numpy as np
 import tensorflow as tf
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """A built-in data set, declared as data by its module (`DATASETS = (DatasetInfo(...),)`).
+
+    `ganzoo.datasets`, the runner, `evaluate` and the zoo table read these fields instead
+    of branching on data set names.
+    """
+
+    name: str
+    shape: tuple[int, ...]  # at native size, known without loading the data
+    kind: Literal["images", "pairs", "points"] = "images"
+    num_classes: int | None = None
+    # How `evaluate` checks an entry on it: "digits", "stacked_mnist", "mixture",
+    # "translation" or "image_files"; None: no evaluator yet.
+    evaluator: str | None = None
+    load: Callable[[str, str], "ImageData | ImagePairs"] | None = None  # (split, source)
+    folder: Callable[[], Path] | None = None  # image files, read as a user's folder is
+    your_copy: str = ""  # no package carries it: what the user's own copy is
 
 
 @dataclass(frozen=True)

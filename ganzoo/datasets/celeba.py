@@ -8,7 +8,7 @@ error says how to get one.
 import tensorflow as tf
 
 from ganzoo.datasets import tfds_source
-from ganzoo.datasets.base import ImageData
+from ganzoo.datasets.base import DatasetInfo, ImageData
 
 CROP = 140  # central square of the 218 x 178 aligned faces
 
@@ -31,3 +31,8 @@ def load(split: str, source: str) -> ImageData:
 
     count = b.info.splits[tfds_split].num_examples
     return ImageData("celeb_a", split, tfds_source.describe(b), (CROP, CROP, 3), count, None, make)
+
+
+DATASETS = (DatasetInfo(
+    "celeb_a", (CROP, CROP, 3), evaluator="image_files", load=load,
+    your_copy="img_align_celeba.zip as downloaded, or its extracted folder of 202,599 JPEGs"),)

@@ -26,7 +26,7 @@ import numpy as np
 from absl import logging
 
 from ganzoo import files, paths
-from ganzoo.datasets.base import ImagePairs
+from ganzoo.datasets.base import DatasetInfo, ImagePairs
 
 SIZE = 64
 GLYPH_SIZE = 56  # longer side of the glyph inside the canvas: a 4-pixel white margin
@@ -142,3 +142,7 @@ def fit_on_white(image) -> np.ndarray:
     canvas = Image.new("RGBA", (SIZE, SIZE), (255, 255, 255, 255))
     canvas.alpha_composite(glyph, ((SIZE - size[0]) // 2, (SIZE - size[1]) // 2))
     return np.asarray(canvas.convert("RGB"), np.uint8)
+
+
+DATASETS = (DatasetInfo("emoji", (SIZE, SIZE, 3), kind="pairs", evaluator="translation",
+                        load=load),)

@@ -9,7 +9,7 @@ index like every in-memory source.
 import numpy as np
 
 from ganzoo.datasets import tfds_source
-from ganzoo.datasets.base import ImagePairs
+from ganzoo.datasets.base import DatasetInfo, ImagePairs
 
 SIZE = 256
 _SPLITS = {"train": ("trainA", "trainB"), "test": ("testA", "testB")}
@@ -31,3 +31,8 @@ def _read(builder, tfds_split: str) -> np.ndarray:
     ds = builder.as_dataset(split=tfds_split, as_supervised=True, shuffle_files=False)
     images = [image for image, _ in ds.as_numpy_iterator()]
     return (np.stack(images).astype(np.float32) / 127.5 - 1.0).astype(np.float32)
+
+
+DATASETS = (DatasetInfo(
+    "horse2zebra", (SIZE, SIZE, 3), kind="pairs", evaluator="translation", load=load,
+    your_copy="horse2zebra.zip, or a folder with trainA/ trainB/ [testA/ testB/]"),)

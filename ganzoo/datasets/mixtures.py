@@ -8,10 +8,13 @@ mode weights), seeded by the split's name, so training is reproducible and
 `test` never overlaps `train`.
 """
 
+import functools
+
 import numpy as np
 
-from ganzoo.datasets.base import ImageData
 import tensorflow as tf
+
+from ganzoo.datasets.base import DatasetInfo, ImageData
 
 POINTS = 100_000
 _SPLIT_SEEDS = {"train": 0, "test": 1}
@@ -57,3 +60,8 @@ def load(name: str, split: str, source: str) -> ImageData:
         make_dataset=lambda: tf.data.Dataset.from_tensor_slices((points, modes)),
         arrays=(points, modes),
     )
+
+
+DATASETS = tuple(DatasetInfo(name, (2,), kind="points", evaluator="mixture",
+                             load=functools.partial(load, name))
+                 for name in MIXTURES)

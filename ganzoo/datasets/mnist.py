@@ -11,7 +11,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganzoo.datasets import tfds_source
-from ganzoo.datasets.base import ImageData, from_arrays
+from ganzoo.datasets.base import DatasetInfo, ImageData, from_arrays
 
 NUM_CLASSES = 10
 SPLITS = ("train", "test")
@@ -72,3 +72,7 @@ def _from_tfds(split: str) -> ImageData:
         )
 
     return ImageData("mnist", split, tfds_source.describe(b), (28, 28, 1), count, NUM_CLASSES, make)
+
+
+DATASETS = (DatasetInfo("mnist", (28, 28, 1), num_classes=NUM_CLASSES, evaluator="digits",
+                        load=load),)

@@ -9,7 +9,6 @@ they are small (horse2zebra's 2,400 images at 256 x 256 are 1.9 GB).
 import hashlib
 from pathlib import Path
 
-import numpy as np
 import tensorflow as tf
 
 from ganzoo.datasets.base import ImageData, ImagePairs, to_unit_range
@@ -54,12 +53,6 @@ def load(folder, split: str, name: str = "images") -> ImageData | ImagePairs:
                      image_shape=tuple(manifest["image_shape"]), num_examples=shards.count,
                      num_classes=len(class_names) if class_names else None, make_dataset=make,
                      fetch=shards.take, class_names=tuple(class_names) if class_names else None)
-
-
-def as_uint8(data: ImageData, limit: int | None = None) -> np.ndarray:
-    """Up to `limit` images of a prepared split as uint8, in order (evaluation, tests)."""
-    count = data.num_examples if limit is None else min(limit, data.num_examples)
-    return data.fetch(np.arange(count))[0]
 
 
 def card_record(folder) -> dict:

