@@ -49,6 +49,11 @@ def test_celeba_zip_as_downloaded_trains_exports_loads_and_samples(tmp_path):
     model = ganzoo.load("dcgan_celeba")
     images = model.sample(4, seed=0)
     assert images.shape == (4, 64, 64, 3) and np.isfinite(images).all()
+    import tensorflow as tf  # served like a shipped model: the same signatures, the same images
+
+    served = tf.saved_model.load(str(user_dir / "dcgan_celeba" / "1")).signatures["generate"]
+    out = served(seed=tf.constant(0, tf.int64), count=tf.constant(4))["images"].numpy()
+    np.testing.assert_allclose(out, images, atol=1e-5)
     card = json.loads((user_dir / "dcgan_celeba" / "1" / "ganzoo" / "card.json").read_text())
     assert card["data"]["source"] == str(archive) and card["data"]["crop"] == "celeba"
     assert card["data"]["counts"]["used"] == 24 and len(card["data"]["manifest_sha256"]) == 64
@@ -195,3 +200,35 @@ def test_any_tfds_image_set_by_name_trains_a_conditional_model(tmp_path, monkeyp
     result = runner.run(cfg, workdir=tmp_path / "run", export_model=False, verbose=0)
     assert result.model.class_names == ("even", "odd")
     assert result.model.sample(2, labels=["odd", "even"], seed=0).shape == (2, 16, 16, 3)
+
+
+def prepare_cli(*args):
+    env = {**os.environ, "GANZOO_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "ganzoo.prepare", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.slow
+def test_prepare_cli_then_train_from_the_prepared_set(tmp_path):
+    write_folder(tmp_path / "photos" / "holiday", 30)
+    (tmp_path / "photos" / "notes.txt").write_text("not an image")
+    done = prepare_cli(str(tmp_path / "photos"), "--out", str(tmp_path / "set"), "--size", "16")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "31 files, 30 images, 30 used" in done.stdout
+    assert "ignored, not images: 1" in done.stdout and "notes.txt" in done.stdout
+    assert "preparing [" in done.stderr  # the progress bar
+    manifest = json.loads((tmp_path / "set" / "manifest.json").read_text())
+    assert manifest["command"].startswith("python -m ganzoo.prepare ")
+    cfg = config.load_entry("dcgan_mnist", {**tiny("dcgan"), "data.path": str(tmp_path / "set"),
+                                            "data.image_size": 16, "model.self_conditioning": 0})
+    result = runner.run(cfg, workdir=tmp_path / "run", verbose=0)
+    assert ganzoo.load("dcgan_mnist").sample(2, seed=0).shape == (2, 16, 16, 3)
+    assert result.version_dir.parent.parent == paths.user_models_dir()
+
+
+def test_prepare_cli_bad_input_is_one_line_and_status_2(tmp_path):
+    (tmp_path / "empty").mkdir()
+    done = prepare_cli(str(tmp_path / "empty"), "--out", str(tmp_path / "set"), "--size", "16")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1].startswith("error: ")
+    assert "empty: no files" in done.stderr and not (tmp_path / "set").exists()
