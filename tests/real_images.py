@@ -54,6 +54,14 @@ def write_folder(folder: Path, count: int, fmt: str = "PNG", suffix: str = ".png
     return paths
 
 
+def write_unpaired(root: Path, train: tuple[int, int], test: tuple[int, int]) -> None:
+    """CycleGAN's trainA/ trainB/ testA/ testB/ with these counts, all different images."""
+    start = 0
+    for folder, count in zip(("trainA", "trainB", "testA", "testB"), (*train, *test)):
+        write_folder(root / folder, count, start=start)
+        start += count
+
+
 def celeba_like(count: int) -> list[tuple[str, bytes]]:
     """(name, JPEG bytes) in CelebA's aligned layout: 000001.jpg ... at 178 x 218, each a real
     Twemoji face-or-object centred on a 178 x 218 canvas where the face crop would find it."""

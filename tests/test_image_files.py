@@ -15,7 +15,8 @@ import pytest
 from PIL import Image
 
 from ganzoo.imagefiles import decode, prepare, sources, store
-from tests.real_images import celeba_like, digits, encoded, twemoji_pngs, twemoji_rgb, write_folder
+from tests.real_images import (celeba_like, digits, encoded, twemoji_pngs, twemoji_rgb,
+                               write_folder, write_unpaired)
 
 S16 = prepare.Settings(size=16)
 
@@ -400,11 +401,7 @@ def test_class_folders_give_labels_and_names(tmp_path):
 
 
 def test_cyclegan_layout_keeps_its_own_test_folders(tmp_path):
-    root = tmp_path / "horse2zebra"
-    write_folder(root / "trainA", 5)
-    write_folder(root / "trainB", 4, start=5)
-    write_folder(root / "testA", 2, start=9)
-    write_folder(root / "testB", 2, start=11)
+    write_unpaired(tmp_path / "horse2zebra", train=(5, 4), test=(2, 2))
     manifest = run(tmp_path, tmp_path / "out")
     assert manifest["layout"] == "unpaired" and manifest["source"]["root"] == "horse2zebra"
     assert {k: v for k, v in manifest["counts"].items() if k.startswith(("train_", "test_"))} == {

@@ -15,7 +15,7 @@ import ganzoo
 from ganzoo import config, paths, zoo
 from ganzoo.training import runner
 from tests.conftest import tiny_overrides
-from tests.real_images import celeba_like, write_folder
+from tests.real_images import celeba_like, write_folder, write_unpaired
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -123,10 +123,7 @@ def test_a_conditional_family_given_one_class_is_refused_before_training(tmp_pat
 @pytest.mark.slow
 def test_cyclegan_trains_from_trainA_trainB_folders(tmp_path):
     root = tmp_path / "apples2oranges"
-    write_folder(root / "trainA", 8)
-    write_folder(root / "trainB", 8, start=30)
-    write_folder(root / "testA", 2, start=60)
-    write_folder(root / "testB", 2, start=70)
+    write_unpaired(root, train=(8, 8), test=(2, 2))
     cfg = config.load_entry("cyclegan_emoji", {**tiny("cyclegan"), "data.path": str(root),
                                                "data.image_size": 32, "train.batch_size": 2})
     result = runner.run(cfg, workdir=tmp_path / "run", verbose=0)

@@ -49,9 +49,10 @@ class LayoutError(ValueError):
     """The files do not form the layout asked for; the message says what was looked for."""
 
 
-def held_out(key: str, test_share: float) -> bool:
-    """True for the fixed share of names that form the test split."""
-    digest = hashlib.sha1(key.encode("utf-8")).digest()
+def held_out(name: str, test_share: float) -> bool:
+    """True for the fixed share of file names that form the test split. Only the file's own
+    name counts, not its folders, so moving files or adding folders never reshuffles it."""
+    digest = hashlib.sha1(PurePosixPath(name).name.encode("utf-8")).digest()
     return int.from_bytes(digest[:4], "big") / 2**32 < test_share
 
 
@@ -80,11 +81,12 @@ def _wrapper(names, keep_class_level: bool) -> str:
     """The single top folder that wraps every file, if there is one."""
     root = PurePosixPath()
     while names:
-        parts = {PurePosixPath(n).relative_to(root).parts[:1] for n in names}
-        depth = min(len(PurePosixPath(n).relative_to(root).parts) for n in names)
-        if len(parts) != 1 or depth < (3 if keep_class_level else 2):
+        inner = [PurePosixPath(n).relative_to(root).parts for n in names]
+        tops = {parts[0] for parts in inner}
+        depth = min(len(parts) for parts in inner)
+        if len(tops) != 1 or depth < (3 if keep_class_level else 2):
             break
-        (top,), = parts
+        top = tops.pop()
         if top in UNPAIRED_DIRS or top in ("A", "B"):
             break
         root = root / top

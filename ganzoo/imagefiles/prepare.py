@@ -126,13 +126,38 @@ def _replace(out: Path, partial: Path) -> None:
 
 
 def _prepare_into(folder: Path, listing, settings: Settings, workers, progress) -> dict:
+    images, placed = _plan(listing, settings)
+    shape = (settings.size, settings.size, settings.channels)
+    tally = _Tally(folder, shape)
+    bar = _Progress(len(placed.examples), progress)
+    spec = settings.decode_spec(split_ab=placed.layout == "ab")
+    for example, result in _decoded(listing, placed.examples, spec, workers):
+        tally.record(example, *result)
+        bar.update(tally.attempted)
+        if tally.mostly_unreadable(settings.max_unreadable, len(placed.examples)):
+            break
+    bar.done()
+    if tally.mostly_unreadable(settings.max_unreadable, final=True):
+        examples = "; ".join(f"{u['path']}: {u['reason']}" for u in tally.unreadable[:3])
+        raise PrepareError(
+            f"{listing.path}: {len(tally.unreadable)} of {tally.attempted} image files could not "
+            f"be read ({len(tally.unreadable) / tally.attempted:.0%}, above the "
+            f"{settings.max_unreadable:.0%} allowed): is this the right folder? e.g. {examples}")
+    splits = tally.close()
+    if "train" not in splits:
+        raise PrepareError(f"{listing.path}: no usable image ended in the training split")
+    return _manifest(listing, settings, images, placed, tally, splits, shape)
+
+
+def _plan(listing, settings: Settings):
+    """(image members, layout plan), or the error that says why there is nothing to train on."""
     images = [m for m in listing.members if m.is_image]
-    others = [m.name for m in listing.members if not m.is_image]
     where = str(listing.path)
     if not listing.members:
         raise PrepareError(f"{where} is empty: no files (looked for images: "
                            f"{', '.join(sorted(sources.IMAGE_SUFFIXES))})")
     if not images:
+        others = [m.name for m in listing.members]
         raise PrepareError(f"{where} holds {len(others)} file(s) but no images (looked for "
                            f"{', '.join(sorted(sources.IMAGE_SUFFIXES))}); e.g. {others[:3]}")
     if settings.max_images:
@@ -147,48 +172,59 @@ def _prepare_into(folder: Path, listing, settings: Settings, workers, progress) 
                            f"is read in one pass; use a zip or a folder")
     if not placed.examples:
         raise PrepareError(f"{where}: no image could be placed in the {placed.layout} layout")
+    return images, placed
 
-    spec = settings.decode_spec(placed.layout == "ab")
-    shape = (settings.size, settings.size, settings.channels)
-    writers: dict[tuple[str, str], store.ShardWriter] = {}
-    skipped = [{"path": n, "reason": r} for n, r in placed.skipped]
-    conversions: dict[str, int] = {}
-    first_of_digest: dict[str, str] = {}
-    duplicates, unreadable, too_small, attempted, used = [], [], [], 0, 0
-    bar = _Progress(len(placed.examples), progress)
-    for example, result in _decoded(listing, placed.examples, spec, workers):
-        attempted += 1
-        bar.update(attempted)
-        arrays, notes, reason, digest = result
-        if reason is not None and reason[2] == "too_small":
-            too_small.append({"path": reason[0], "reason": reason[1]})
-            continue
-        if reason is not None:
-            unreadable.append({"path": reason[0], "reason": reason[1]})
-            _refuse_if_mostly_unreadable(unreadable, attempted, len(placed.examples), settings,
-                                         where, final=False)
-            continue
-        if digest in first_of_digest:
-            duplicates.append({"path": example.names[0], "same_as": first_of_digest[digest]})
-            continue
-        first_of_digest[digest] = example.names[0]
-        used += 1
+
+class _Tally:
+    """Decoded examples into their shard writers, and every other outcome into its list."""
+
+    def __init__(self, folder: Path, shape):
+        self.folder, self.shape = folder, shape
+        self.writers: dict[tuple[str, str], store.ShardWriter] = {}
+        self.unreadable, self.too_small, self.duplicates = [], [], []
+        self.conversions: dict[str, int] = {}
+        self._first_of_digest: dict[str, str] = {}
+        self.attempted = self.used = 0
+
+    def record(self, example, arrays, notes, failure, digest) -> None:
+        self.attempted += 1
+        if failure is not None:
+            path, reason, category = failure
+            (self.too_small if category == "too_small" else self.unreadable).append(
+                {"path": path, "reason": reason})
+            return
+        if digest in self._first_of_digest:
+            self.duplicates.append({"path": example.names[0],
+                                    "same_as": self._first_of_digest[digest]})
+            return
+        self._first_of_digest[digest] = example.names[0]
+        self.used += 1
         for note in notes:
-            conversions[note] = conversions.get(note, 0) + 1
+            self.conversions[note] = self.conversions.get(note, 0) + 1
         domains = ("a", "b") if len(arrays) == 2 else (example.domain,)
         for domain, array in zip(domains, arrays):
             key = (example.split, domain)
-            if key not in writers:
-                writers[key] = store.ShardWriter(folder / example.split, domain, shape)
-            writers[key].add(array, example.label, example.names[0])
-    bar.done()
-    _refuse_if_mostly_unreadable(unreadable, attempted, attempted, settings, where, final=True)
-    splits: dict[str, dict] = {}
-    for (split, domain), writer in sorted(writers.items()):
-        splits.setdefault(split, {})[domain] = writer.close()
-    if "train" not in splits:
-        raise PrepareError(f"{where}: no usable image ended in the training split")
-    kind = "images" if placed.layout == "images" else "pairs"
+            if key not in self.writers:
+                self.writers[key] = store.ShardWriter(self.folder / example.split, domain,
+                                                      self.shape)
+            self.writers[key].add(array, example.label, example.names[0])
+
+    def mostly_unreadable(self, threshold: float, total: int = 0, final: bool = False) -> bool:
+        """A wrong folder is likelier than many broken files: above the threshold, refuse;
+        early, once enough files were tried that the share is clear."""
+        if not self.unreadable or (not final and self.attempted < min(500, total)):
+            return False
+        return len(self.unreadable) / self.attempted > threshold
+
+    def close(self) -> dict[str, dict]:
+        splits: dict[str, dict] = {}
+        for (split, domain), writer in sorted(self.writers.items()):
+            splits.setdefault(split, {})[domain] = writer.close()
+        return splits
+
+
+def _manifest(listing, settings, images, placed, tally: _Tally, splits, shape) -> dict:
+    others = [m.name for m in listing.members if not m.is_image]
     return {
         "format": store.FORMAT,
         "source": {"path": str(listing.path.resolve()), "kind": listing.kind,
@@ -199,7 +235,7 @@ def _prepare_into(folder: Path, listing, settings: Settings, workers, progress) 
                                       "first where the image is at least twice the size",
                      "crop_box": _crop_description(settings.crop)},
         "layout": placed.layout,
-        "kind": kind,
+        "kind": "images" if placed.layout == "images" else "pairs",
         "paired": placed.layout in ("paired", "ab"),
         "image_shape": list(shape),
         "class_names": placed.class_names,
@@ -207,22 +243,22 @@ def _prepare_into(folder: Path, listing, settings: Settings, workers, progress) 
         "counts": {
             "files": len(listing.members),
             "image_files": len(images),
-            "used": used,
+            "used": tally.used,
             "not_images": len(others),
-            "unreadable": len(unreadable),
-            "too_small": len(too_small),
-            "duplicates": len(duplicates),
+            "unreadable": len(tally.unreadable),
+            "too_small": len(tally.too_small),
+            "duplicates": len(tally.duplicates),
             "link_duplicates": len(listing.link_duplicates),
             "not_placed": len(placed.skipped),
             **{f"{split}_{domain}": entry["count"] for split, d in splits.items()
                for domain, entry in d.items()},
         },
-        "conversions": dict(sorted(conversions.items())),
+        "conversions": dict(sorted(tally.conversions.items())),
         "skipped": {
-            "unreadable": unreadable,
-            "too_small": too_small,
-            "not_placed": skipped,
-            "duplicates": duplicates,
+            "unreadable": tally.unreadable,
+            "too_small": tally.too_small,
+            "not_placed": [{"path": n, "reason": r} for n, r in placed.skipped],
+            "duplicates": tally.duplicates,
             "link_duplicates": listing.link_duplicates,
             "not_images": others,
         },
@@ -234,20 +270,6 @@ def _crop_description(crop: str) -> str:
             "celeba": "the central square of 140/178 of the width (140 x 140 on CelebA's "
                       "178 x 218 aligned faces)",
             "none": "the whole image, resized to a square (aspect ratio not kept)"}[crop]
-
-
-def _refuse_if_mostly_unreadable(unreadable, attempted, total, settings, where, final):
-    """A wrong folder is likelier than many broken files: refuse above the threshold, early
-    once enough files were tried that the share is clear."""
-    if not unreadable or (not final and attempted < min(500, total)):
-        return
-    share = len(unreadable) / attempted
-    if share > settings.max_unreadable:
-        examples = "; ".join(f"{u['path']}: {u['reason']}" for u in unreadable[:3])
-        raise PrepareError(
-            f"{where}: {len(unreadable)} of {attempted} image files could not be read "
-            f"({share:.0%}, above the {settings.max_unreadable:.0%} allowed): is this the right "
-            f"folder? e.g. {examples}")
 
 
 # ----- decoding on every core -------------------------------------------------------
