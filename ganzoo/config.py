@@ -212,6 +212,16 @@ def user_entry_config(name: str) -> Path | None:
     return None
 
 
+def version_config(name: str, version_dir: Path) -> EntryConfig:
+    """The config a trained version was built from, when it trained on the user's own images
+    (its data.path is what evaluation must read); else the zoo entry as it stands."""
+    saved = Path(version_dir) / integrity.CONFIG
+    raw = json.loads(saved.read_text()) if saved.is_file() else {}
+    if raw.get("data", {}).get("path") or not entry_path(name).is_file():
+        return from_dict(name, {k: v for k, v in raw.items() if k != "name"}, str(saved))
+    return load_entry(name)
+
+
 def list_user_entries() -> list[str]:
     """Entries the user trained (in the user models directory), zoo names included."""
     root = paths.user_models_dir()

@@ -197,14 +197,14 @@ def evaluate(name, version=None, samples=None, seed=0, train_seeds=0, models_dir
              write=True, workers=1) -> dict:
     from ganzoo import config, export, files, integrity, zoo
 
-    cfg = config.load_entry(name)
     model = zoo.load(name, version=version, models_dir=models_dir)
+    entry_dir, _ = zoo.locate(name, model.zoo_version, models_dir)
+    cfg = config.version_config(name, entry_dir / str(model.zoo_version))
     report = checks_for(model, cfg, samples, seed)
     command = f"python -m ganzoo.evaluate --name {name} --seed {seed}"
     if samples:
         command += f" --samples {samples}"
     report["command"] = command
-    entry_dir, _ = zoo.locate(name, model.zoo_version, models_dir)
     card_path = entry_dir / str(model.zoo_version) / integrity.CARD
     card = json.loads(card_path.read_text())
     if train_seeds:

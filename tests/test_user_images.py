@@ -57,6 +57,14 @@ def test_celeba_zip_as_downloaded_trains_exports_loads_and_samples(tmp_path):
     card = json.loads((user_dir / "dcgan_celeba" / "1" / "ganzoo" / "card.json").read_text())
     assert card["data"]["source"] == str(archive) and card["data"]["crop"] == "celeba"
     assert card["data"]["counts"]["used"] == 24 and len(card["data"]["manifest_sha256"]) == 64
+    from ganzoo import evaluate  # measured on the held-out split, stored in the user's card
+
+    report = evaluate.evaluate("dcgan_celeba", samples=50)
+    assert report["reference"].startswith(f"{card['data']['counts']['test_images']} held-out")
+    assert "copies_training_data" in report["memorization"]
+    assert report["distribution"].startswith("skipped:")  # too few held-out faces for FID
+    card = json.loads((user_dir / "dcgan_celeba" / "1" / "ganzoo" / "card.json").read_text())
+    assert card["checks"]["memorization"] == report["memorization"]
 
 
 def test_an_entry_without_weights_says_why_and_gives_the_data_command():

@@ -21,6 +21,9 @@ from ganzoo import metrics
 from ganzoo.evaluation import image_metrics
 
 MAX_TRAINING_IMAGES = 20_000  # memorization and the floor compare against at most these
+# Fewer held-out images than this give FID and precision/recall that mean nothing (covariances
+# of rank below the feature count, neighbourhoods of a handful of points): reported as skipped.
+MIN_HELD_OUT = 50
 
 
 def feature_network(image_shape):
@@ -54,24 +57,31 @@ def image_file_checks(model, cfg, samples: int = 2000, seed: int = 0) -> dict:
     held_out, _ = test.as_numpy()
     training, _ = train.as_numpy(MAX_TRAINING_IMAGES)
     generated = model.sample(samples, seed=seed)
+    copying = metrics.memorization(generated.reshape(len(generated), -1),
+                                   training.reshape(len(training), -1),
+                                   held_out.reshape(len(held_out), -1))
+    report = {
+        "seed": seed,
+        "data": test.source,
+        "reference": f"{len(held_out)} held-out images (test split, never trained on)",
+        "memorization": {k: round(v, 4) if isinstance(v, float) else v
+                         for k, v in copying.items()},
+    }
+    if len(held_out) < MIN_HELD_OUT:
+        report["distribution"] = (f"skipped: {len(held_out)} held-out images, fewer than the "
+                                  f"{MIN_HELD_OUT} FID and precision/recall need")
+        return report
     network_name, features = feature_network(held_out.shape[1:])
     reference = features(held_out)
     floor_count = min(samples, len(training))
     floor_images = training[np.random.default_rng(0).choice(len(training), floor_count,
                                                             replace=False)]
-    copying = metrics.memorization(generated.reshape(len(generated), -1),
-                                   training.reshape(len(training), -1),
-                                   held_out.reshape(len(held_out), -1))
     return {
-        "seed": seed,
-        "data": test.source,
+        **report,
         "feature_network": network_name,
-        "reference": f"{len(held_out)} held-out images (test split, never trained on)",
         "generated": {"samples": samples,
                       **image_metrics.distribution_report(features(generated), None, reference)},
         "real_floor": {"samples": f"{floor_count} training images",
                        **image_metrics.distribution_report(features(floor_images), None,
                                                            reference)},
-        "memorization": {k: round(v, 4) if isinstance(v, float) else v
-                         for k, v in copying.items()},
     }
