@@ -146,8 +146,11 @@ def _nested_list(values: dict, depth: int = 0) -> list[str]:
     return lines
 
 
+HISTORY = "HISTORY.md"  # beside the versions: the entry's trials and versions, kept by hand
+
+
 def write_model_card(entry_dir: Path) -> Path:
-    """Render `<entry>/README.md` from the newest version's card.json."""
+    """Render `<entry>/README.md` from the newest version's card.json (and HISTORY.md)."""
     versions = available_versions(entry_dir)
     version_dir = entry_dir / str(versions[-1])
     card = json.loads((version_dir / integrity.CARD).read_text())
@@ -174,11 +177,23 @@ def write_model_card(entry_dir: Path) -> Path:
                      f"fresh optimizers; the wall time is the last "
                      f"{card['steps'] - start['steps']:,} steps' |")
     lines.append("")
+    data = card.get("data")
+    if data:  # trained on image files: where they came from and what preparing them did
+        lines += ["## Data", "", f"Prepared from `{data['source']}` ({data['source_kind']}, "
+                  f"{data['layout']} layout, {data['size']} px, crop `{data['crop']}`); "
+                  f"manifest SHA-256 `{data['manifest_sha256']}`.", ""]
+        lines += _nested_list({key: data[key] for key in
+                               ("class_names", "counts", "conversions", "skipped_examples")
+                               if data.get(key)})
+        lines.append("")
     checks = card.get("checks") or {}
     if checks:
         lines += ["## Checks", "", f"Measured by `{checks.get('command', '?')}`:", ""]
         lines += _nested_list({k: v for k, v in checks.items() if k != "command"})
         lines.append("")
+    history = entry_dir / HISTORY
+    if history.is_file():  # trials and earlier versions, written by hand, kept across renders
+        lines += ["## History", "", history.read_text().strip(), ""]
     lines += [
         "## Files (SHA-256)",
         "",

@@ -237,3 +237,31 @@ def test_prepare_cli_bad_input_is_one_line_and_status_2(tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip().splitlines()[-1].startswith("error: ")
     assert "empty: no files" in done.stderr and not (tmp_path / "set").exists()
+
+
+def test_self_conditioning_relabels_prepared_images_by_their_clusters(tmp_path):
+    from ganzoo.datasets import clusters, prepared
+    from ganzoo.imagefiles import prepare
+
+    write_folder(tmp_path / "imgs", 40)
+    prepare.prepare(tmp_path / "imgs", tmp_path / "set", prepare.Settings(size=16, test_share=0),
+                    workers=1, progress=False)
+    data = prepared.load(tmp_path / "set", "train")
+    grouped, shares = clusters.clustered(data, 3, seed=0)
+    images, labels = grouped.fetch(np.arange(40))
+    assert images.dtype == np.uint8 and len(set(labels.tolist())) > 1  # not the folder's label 0
+    flat = images.reshape(40, -1).astype(np.float32) / 127.5 - 1.0
+    by_hand = clusters.nearest(flat, clusters.kmeans(flat, 3, seed=0)[0])
+    np.testing.assert_array_equal(labels, by_hand)
+    np.testing.assert_allclose(np.bincount(labels, minlength=3) / 40, shares)
+
+
+def test_uint8_batches_are_scaled_to_the_unit_range_in_train_step():
+    import tensorflow as tf
+
+    from ganzoo.models.base import unit_range
+
+    pixels = tf.constant([[0, 128, 255]], tf.uint8)
+    np.testing.assert_allclose(unit_range(pixels).numpy(), [[-1.0, 128 / 127.5 - 1, 1.0]], atol=1e-6)
+    floats = tf.constant([[0.5]])
+    assert unit_range(floats) is floats

@@ -87,6 +87,16 @@ def clustered(data: ImageData, k: int, *, seed: int = 0) -> tuple[ImageData, np.
         return replace(data, num_classes=k, arrays=arrays,
                        make_dataset=lambda: tf.data.Dataset.from_tensor_slices(arrays)), shares
 
+    if data.fetch is not None:  # prepared images: relabel each batch as it is read
+        fetch = data.fetch
+
+        def fetch_clustered(indices):
+            images, _ = fetch(indices)
+            flat = images.reshape(len(images), -1).astype(np.float32) / 127.5 - 1.0
+            return images, nearest(flat, centres).astype(np.int32)
+
+        return replace(data, num_classes=k, fetch=fetch_clustered), shares
+
     flat_centres = tf.constant(centres)
 
     def relabel(image, _label):

@@ -2,7 +2,10 @@
 
 One element is one training step (one generator update):
 
-    images: (B, k, H, W, C)   k = discriminator steps per generator step
+    images: (B, k, H, W, C)   k = discriminator steps per generator step; float32 in
+                              [-1, 1], or uint8 from prepared image sets (`train_step`
+                              scales them on the device, so the host moves a quarter
+                              of the bytes)
     labels: (B, k)
     z:      (B, k + 1, latent_dim)   k noise batches for D, one for G
 
@@ -58,12 +61,12 @@ def adversarial_batches(
         count = tf.constant(data.num_examples, tf.int64)
         shape = (global_batch_size, d_steps, *data.image_shape)
 
-        def element(step):
+        def element(step):  # uint8 images: a quarter of the bytes; train_step scales them
             index = _shuffled_indices(step, per_step, count, seed)
             images, labels = tf.numpy_function(data.fetch, [index], (tf.uint8, tf.int32),
                                                stateful=False)
-            images = tf.cast(tf.reshape(images, shape), tf.float32) / 127.5 - 1.0
-            return {"images": images, "labels": tf.reshape(labels, shape[:2]), "z": noise(step)}
+            return {"images": tf.reshape(images, shape), "labels": tf.reshape(labels, shape[:2]),
+                    "z": noise(step)}
 
         ds = steps.map(element, num_parallel_calls=tf.data.AUTOTUNE)
     else:

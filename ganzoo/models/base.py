@@ -287,7 +287,7 @@ class AdversarialModel(TwoPlayerModel):
         return self.generator.get_layer(CLUSTER_CODE).with_clusters(z, labels)
 
     def train_step(self, data):
-        images, labels, z = data["images"], data["labels"], data["z"]
+        images, labels, z = unit_range(data["images"]), data["labels"], data["z"]
         if self.hparams.self_conditioning:
             # Noise i of the k + 1 is paired with real batch i; the generator's (the last)
             # with the last discriminator step's batch, as `_generator_update` below is.
@@ -487,6 +487,14 @@ class AdversarialModel(TwoPlayerModel):
             "num_classes": self.num_classes,
             "class_names": list(self.class_names) if self.class_names else None,
         }
+
+
+def unit_range(images):
+    """Real images as float32 in [-1, 1]: uint8 batches (prepared image sets) are scaled here,
+    on the device, the rest are already in range."""
+    if images.dtype == tf.uint8:
+        return tf.cast(images, tf.float32) / 127.5 - 1.0
+    return images
 
 
 def update_variables(updates):

@@ -34,7 +34,8 @@ import tensorflow as tf
 from keras import layers
 
 from ganzoo.config import ConfigError
-from ganzoo.models.base import AdversarialHyperparameters, AdversarialModel, Objective
+from ganzoo.models.base import (AdversarialHyperparameters, AdversarialModel, Objective,
+                                unit_range)
 from ganzoo.models.wgangp import gradient_penalty
 from ganzoo.nn import blocks
 from ganzoo.nn.progan_layers import (EqualizedConv2D, EqualizedDense, LevelWeight,
@@ -233,7 +234,7 @@ class ProGAN(AdversarialModel):
 
     def train_step(self, data):
         self.set_schedule(self.g_optimizer.iterations)
-        images = data["images"]
+        images = unit_range(data["images"])
         shape = tf.shape(images)
         flat = tf.reshape(images, tf.concat([[-1], shape[2:]], axis=0))
         faded = tf.reshape(self.faded_real(flat), shape)
