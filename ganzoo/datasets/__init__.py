@@ -158,7 +158,8 @@ def prepared_folder(cfg) -> Path | None:
     source = image_folder(cfg)
     if source is None:
         return None
-    folder = ensure_prepared(source, preparation_settings(cfg), log=logging.info)
+    # Checked on every call (a run asks several times: data, shapes, card), said once.
+    folder = ensure_prepared(source, preparation_settings(cfg), log=_log_once)
     manifest = store.read_manifest(folder)
     translation = get_family(cfg.family).translation
     if translation and manifest["kind"] != "pairs":
@@ -173,6 +174,15 @@ def prepared_folder(cfg) -> Path | None:
         raise ValueError(f"{cfg.name}: {cfg.family} is conditional and needs two or more "
                          f"classes; {source} has {len(manifest['class_names'] or ())}")
     return folder
+
+
+_said: set[str] = set()
+
+
+def _log_once(message: str) -> None:
+    if message not in _said:
+        _said.add(message)
+        logging.info("%s", message)
 
 
 def spec_for_entry(cfg) -> tuple[tuple[int, ...], int | None]:

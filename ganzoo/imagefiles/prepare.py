@@ -427,8 +427,14 @@ def ensure_prepared(source, settings: Settings, *, command: str = "", log=print,
         except sources.SourceError as err:
             raise PrepareError(str(err)) from None
         if fingerprint(listing) == manifest["source"]["fingerprint"]:
+            counts = manifest["counts"]
+            skipped = ", ".join(f"{counts[key]:,} {key.replace('_', ' ')}" for key in
+                                ("unreadable", "too_small", "duplicates", "not_placed",
+                                 "not_images") if counts[key])
             log(f"Using the prepared copy of {source} in {folder} (source unchanged: "
-                f"{len(listing.members):,} files)")
+                f"{len(listing.members):,} files, {counts['used']:,} used"
+                f"{'; skipped: ' + skipped if skipped else ''}; every file in "
+                f"{folder / store.MANIFEST})")
             return folder
         log(f"{source} changed since it was prepared ({manifest['source']['files']:,} files "
             f"then, {len(listing.members):,} now, or contents differ); preparing it again")
