@@ -72,3 +72,18 @@ CACHE_ENV = "GANZOO_CACHE_DIR"
 def cache_dir() -> Path:
     """Derived data that is safe to delete (reference features, prepared image sets)."""
     return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "ganzoo")
+
+
+def shown(path: str | os.PathLike) -> str:
+    """`path` as a card shows it: relative to the installed packages or the home folder when
+    it lies there, so a shipped card does not carry the trainer's machine layout."""
+    import sysconfig
+
+    path = Path(path)
+    for prefix, root in (("<site-packages>", sysconfig.get_paths()["purelib"]),
+                         ("~", Path.home())):
+        try:
+            return f"{prefix}/{path.relative_to(root).as_posix()}"
+        except ValueError:
+            continue
+    return str(path)

@@ -70,6 +70,17 @@ def summary(checks: dict) -> str:
                              f"{d[judged[0] + '_input']:.0%})")
                 parts.append(part)
         return f"{checks['pairs']} test pairs; " + "; ".join(parts)
+    if "memorization" in checks:  # image files: the held-out split is the reference
+        memorization = checks["memorization"]
+        text = (f"{memorization['near_copies']:.0%} near copies of training images "
+                f"(distance ratio {memorization['ratio']:.2f})")
+        generated = checks.get("generated")
+        if generated:
+            features = checks["feature_network"].split(",")[0]
+            text = (f"FID {generated['fid']:.2g} (real images: {checks['real_floor']['fid']:.2g}; "
+                    f"{features}), precision {generated['precision']:.2f}, recall "
+                    f"{generated['recall']:.2f}; " + text)
+        return text
     return "not evaluated"
 
 

