@@ -46,7 +46,7 @@ class TrainConfig:
     # schedule, over the whole run); it turns a 2D GAN's cloud into sharp modes.
     lr_decay: Literal["none", "linear"] = "none"
     seed: int = 0
-    jit_compile: bool = True  # XLA; README "Speed" has what it gains on each kind of network
+    jit_compile: bool = True  # XLA; docs/speed.md has what it gains on each kind of network
     # Keras mixed precision for training only: "mixed_bfloat16" computes in bfloat16
     # (AMX-BF16 CPUs, TPUs, recent GPUs) and keeps float32 weights; exports stay float32.
     precision: Literal["float32", "mixed_bfloat16"] = "float32"

@@ -188,7 +188,7 @@ WARMUP_FILE = "assets.extra/tf_serving_warmup_requests"
 def example_inputs(model) -> dict:
     """{signature: {input: numpy array}}: one small, valid request per signature.
 
-    The warm-up records and the README's request examples are made from these,
+    The warm-up records and docs/serving.md's request examples are made from these,
     so what the documentation shows is what the tests run.
     """
     if hasattr(model, "translate"):
@@ -243,7 +243,7 @@ def read_warmup_requests(version_dir) -> list:
 def model_server_config(models_dir, base_path="/models") -> str:
     """A ModelServerConfig text proto naming every entry with a version under `models_dir`,
     for `tensorflow_model_server --model_config_file`; paths as the server sees them
-    (`base_path`, where the README's `docker run` mounts `saved_models/`)."""
+    (`base_path`, where docs/serving.md's `docker run` mounts `saved_models/`)."""
     from ganzoo.zoo import available_versions
 
     entries = sorted(p.name for p in Path(models_dir).iterdir()

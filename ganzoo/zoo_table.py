@@ -1,11 +1,12 @@
-"""Render the README's zoo table and MNIST family comparison from the shipped model cards.
+"""Render the README's zoo table and the MNIST family comparison of docs/results.md from the
+shipped model cards.
 
     python -m ganzoo.zoo_table            # print both tables
-    python -m ganzoo.zoo_table --write    # replace them in README.md, redraw the comparison plot
+    python -m ganzoo.zoo_table --write    # replace them in the two files, redraw the comparison plot
 
 Numbers in the table come only from `card.json` files written by
 `ganzoo.train` and `ganzoo.evaluate`; `tests/test_readme.py` fails when the
-README and the cards disagree.
+README or the results page and the cards disagree.
 """
 
 import json
@@ -19,6 +20,7 @@ START, END = "<!-- zoo-table:start -->", "<!-- zoo-table:end -->"
 COMPARISON_START = "<!-- family-comparison:start -->"
 COMPARISON_END = "<!-- family-comparison:end -->"
 README = paths.repository_root() / "README.md"
+RESULTS = paths.repository_root() / "docs" / "results.md"
 COMPARISON_PLOT = paths.shipped_models_dir() / "mnist_family_comparison.png"
 
 
@@ -159,7 +161,7 @@ def comparison_table() -> str:
               "\"Confident\" is the share of samples the classifier reads as one digit with at "
               "least 90% probability: a blurred or half-formed digit is read as several "
               f"(real digits: {' / '.join(confident_floors)}).",
-              "", f"![MNIST family comparison](saved_models/{COMPARISON_PLOT.name})"]
+              "", f"![MNIST family comparison](../saved_models/{COMPARISON_PLOT.name})"]
     return "\n".join(lines)
 
 
@@ -202,13 +204,17 @@ def _replace_between(text: str, start: str, end: str, body: str) -> str:
 
 
 def readme_with_table(text: str) -> str:
-    text = _replace_between(text, START, END, table())
+    return _replace_between(text, START, END, table())
+
+
+def results_with_comparison(text: str) -> str:
     return _replace_between(text, COMPARISON_START, COMPARISON_END, comparison_table())
 
 
 def main(argv):
     if "--write" in argv:
         README.write_text(readme_with_table(README.read_text()))
+        RESULTS.write_text(results_with_comparison(RESULTS.read_text()))
         draw_comparison()
     else:
         print(table())

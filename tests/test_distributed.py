@@ -133,7 +133,7 @@ def test_r1_with_batch_norm_warns_under_several_replicas(caplog):
 
 
 def test_r1_with_batch_norm_is_close_to_one_device_but_not_exact():
-    """The limitation the README and the warning state: pinned, so a fix shows up here."""
+    """The limitation docs/training.md and the warning state: pinned, so a fix shows up here."""
     cfg = config.load_entry("dcgan_mnist", {**tiny_entry_overrides("dcgan_mnist"),
                                             "model.r1_gamma": 3.0})
     one = train(tf.distribute.get_strategy(), cfg)

@@ -1,4 +1,5 @@
-"""The README's zoo table is generated from the model cards and must agree with them."""
+"""The README's zoo table and the results page's comparison are generated from the model cards
+and must agree with them; the serving page's request examples run."""
 
 from ganzoo import zoo_table
 
@@ -9,6 +10,10 @@ def test_readme_zoo_table_matches_the_model_cards():
     assert text == zoo_table.readme_with_table(text), (
         "README zoo table is stale: run `python -m ganzoo.zoo_table --write`"
     )
+    results = zoo_table.RESULTS.read_text()
+    assert zoo_table.COMPARISON_START in results
+    assert results == zoo_table.results_with_comparison(results), (
+        "docs/results.md comparison is stale: run `python -m ganzoo.zoo_table --write`")
 
 
 def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_command():
@@ -22,7 +27,7 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_command():
 
 
 def _between(marker):
-    text = zoo_table.README.read_text()
+    text = (zoo_table.README.parent / "docs" / "serving.md").read_text()
     block = text.split(f"<!-- {marker}:start -->", 1)[1].split(f"<!-- {marker}:end -->", 1)[0]
     return block.split("\n", 2)[2].rsplit("```", 1)[0]  # the code inside the fence
 

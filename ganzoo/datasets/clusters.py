@@ -7,7 +7,7 @@ real digits), but needs labels. Self-conditioning gets the labels from the data
 itself: cluster the training images, then train as if the cluster ids were classes.
 Liu et al. cluster the discriminator's features and re-cluster during training;
 here the images are clustered once, on their pixels, before training (a simpler,
-fixed partition; see README, "Self-conditioning").
+fixed partition; see docs/results.md, "Self-conditioning").
 
 Plain Lloyd iterations from a k-means++ start, in NumPy, seeded: the same data
 and seed give the same clusters, so a resumed run relabels its data as the

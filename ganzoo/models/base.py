@@ -522,7 +522,7 @@ def _warn_if_r1_splits_batch_norm(discriminator):
     if replicas > 1 and any(isinstance(layer, keras.layers.BatchNormalization)
                             for layer in discriminator.layers):
         logging.warning("R1 (model.r1_gamma) with batch norm in the discriminator: %d replicas "
-                        "train close to, not exactly like, one device (README, R1).", replicas)
+                        "train close to, not exactly like, one device (docs/families.md, R1).", replicas)
 
 
 def _indices(values, n, count, name) -> np.ndarray:

@@ -33,7 +33,7 @@ def batch_norm(name=None):
 
     Synchronizing makes N devices train exactly like one. With a single
     replica it is skipped: the cross-replica op has nothing to do there but
-    splits the XLA cluster and halves CPU speed (measured, README).
+    splits the XLA cluster and halves CPU speed (measured, docs/speed.md).
     """
     import tensorflow as tf
 

@@ -71,7 +71,7 @@ def default_strategy() -> tf.distribute.Strategy:
 
     With a single device, MirroredStrategy computes the same thing as the
     default strategy but took 1.1x to 2x as long per step on our 2-core CPU
-    (the bench of commit aaefeea, README "Speed"), so it is used only when there
+    (the bench of commit aaefeea, docs/speed.md), so it is used only when there
     is something to mirror over.
     """
     if cluster_from_env() is not None:
