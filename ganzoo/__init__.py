@@ -11,8 +11,11 @@ worker processes that prepare images, do not load TensorFlow.
 import importlib
 import os
 
+from ganzoo import quiet
+
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # TensorFlow's INFO lines; warnings still show
+quiet.install()
 
 __version__ = "0.1.0"
 _FROM_ZOO = ("NotTrainedError", "build", "list_models", "load")

@@ -7,6 +7,7 @@ connection test succeeds, and otherwise tell the caller to fall back.
 
 import os
 import socket
+from pathlib import Path
 
 from absl import logging
 
@@ -30,9 +31,14 @@ def network_answers(timeout: float = 2.0) -> bool:
 
 def builder(name: str):
     """A prepared TFDS builder for `name`, downloading it if the network answers."""
+    data_dir = os.environ.get("TFDS_DATA_DIR")
+    local = Path(data_dir or Path.home() / "tensorflow_datasets") / name.split(":")[0]
+    if not local.exists() and not network_answers():
+        # without this, TFDS warns about the missing folder on every offline run
+        raise TfdsUnavailable(f"TFDS '{name}' is not prepared in {local.parent} and the "
+                              "network does not answer")
     import tensorflow_datasets as tfds
 
-    data_dir = os.environ.get("TFDS_DATA_DIR")
     try:
         b = tfds.builder(name, data_dir=data_dir)
     except Exception as err:  # TFDS raises several types for unknown names/configs

@@ -45,6 +45,11 @@ class TwoPlayerModel(keras.Model):
     def discriminator_variables(self):
         return self.discriminator.trainable_variables
 
+    def fit(self, x=None, *args, shuffle=False, **kwargs):
+        """The zoo's pipelines shuffle by (seed, step) themselves; Keras' default
+        `shuffle=True` does nothing for a `tf.data.Dataset` except warn on every run."""
+        return super().fit(x, *args, shuffle=shuffle, **kwargs)
+
     def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
         """Attach and build both optimizers (Adam 2e-4, beta_1 0.5 unless given).
 
