@@ -36,8 +36,13 @@ def _to_png(images):
     return tf.map_fn(tf.io.encode_png, pixels, fn_output_signature=tf.string)
 
 
-def _check_finite(z):
-    return tf.debugging.assert_all_finite(z, "z must be finite (it holds NaN or Inf)")
+def _check_noise(z, latent_dim):
+    """A request's z is fed as sent, whatever the signature's shape says: without the width
+    check a wrong latent size failed deep inside the generator ("Matrix size-incompatible")."""
+    width = tf.debugging.Assert(tf.equal(tf.shape(z)[-1], latent_dim), [
+        f"z must be (n, {latent_dim}): n noise vectors of {latent_dim} values"])
+    with tf.control_dependencies([width]):
+        return tf.debugging.assert_all_finite(z, "z must be finite (it holds NaN or Inf)")
 
 
 def _check_labels(labels, num_classes):
@@ -63,7 +68,7 @@ def noise_signatures(model, synthesize=None) -> dict:
         synthesize = lambda z: generator(z, training=False)  # noqa: E731
 
     def run(z, labels=None):
-        with tf.control_dependencies([_check_finite(z)]):
+        with tf.control_dependencies([_check_noise(z, latent_dim)]):
             if conditional:
                 with tf.control_dependencies(_check_labels(labels, model.num_classes)):
                     return generator({"labels": labels, "z": z}, training=False)

@@ -128,9 +128,12 @@ def test_class_mode_statistics():
     assert one["kl_to_uniform"] == pytest.approx(np.log(10)) and one["largest_share"] == 1.0
 
 
-@pytest.mark.parametrize("bad", [np.zeros((1, 4)), np.zeros(5), np.full((3, 2), np.nan)])
-def test_bad_activations_are_refused(bad):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("bad, why", [
+    (np.zeros((1, 4)), r"must be \(n >= 2, features\), got shape \(1, 4\)"),
+    (np.zeros(5), r"must be \(n >= 2, features\), got shape \(5,\)"),
+    (np.full((3, 2), np.nan), "contains NaN or infinite values")])
+def test_bad_activations_are_refused(bad, why):
+    with pytest.raises(ValueError, match=why):
         metrics.frechet_classifier_distance_from_activations(bad, np.zeros((4, 2)))
 
 

@@ -130,7 +130,7 @@ def test_a_failed_atomic_write_keeps_the_old_file_and_leaves_no_scraps(tmp_path)
 
     target = tmp_path / "card.json"
     files.write_json(target, {"version": 1})
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disk full"):
         with files.replaced_atomically(target) as partial:
             partial.write_text('{"vers')
             raise OSError("disk full")

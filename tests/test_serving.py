@@ -97,9 +97,14 @@ def test_bad_noise_requests_get_clear_errors_and_the_model_keeps_answering(expor
     _refused(lambda: serve(labels=tf.constant([1, 2]), z=nan_z), "finite")
     _refused(lambda: serve(labels=tf.constant([1, 10]), z=z), "labels must be < 10")
     _refused(lambda: serve(labels=tf.constant([-1, 2]), z=z), "labels must be >= 0")
-    _refused(lambda: serve(labels=tf.constant([1, 2]), z=tf.zeros((2, latent + 1))), "")
-    _refused(lambda: serve(labels=tf.constant([1, 2]), z=tf.zeros((2, latent), tf.float64)), "")
-    _refused(lambda: serve(labels=tf.constant([1, 2]), z=tf.zeros((latent,))), "")
+    _refused(lambda: serve(labels=tf.constant([1, 2]), z=tf.zeros((2, latent + 1))),
+             rf"z must be \(n, {latent}\)")
+    _refused(lambda: serve(labels=tf.constant([1, 2]), z=tf.zeros((2, latent), tf.float64)),
+             "expected to be a float tensor but is a double tensor")
+    # a z of rank 1: the signature's static shape lets TensorFlow fold any rank check away,
+    # so the refusal is TensorFlow's own, from the first op that combines z
+    _refused(lambda: serve(labels=tf.constant([1, 2]), z=tf.zeros((latent,))),
+             "Ranks of all input tensors should match")
     seed = tf.constant(0, tf.int64)
     for count in (0, -3, serving.MAX_COUNT + 1):
         _refused(lambda: generate(seed=seed, count=tf.constant(count), labels=tf.zeros(

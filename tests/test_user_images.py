@@ -68,7 +68,7 @@ def test_celeba_zip_as_downloaded_trains_exports_loads_and_samples(tmp_path):
 
 
 def test_an_entry_without_weights_says_why_and_gives_the_data_command():
-    with pytest.raises(ganzoo.NotTrainedError) as caught:
+    with pytest.raises(ganzoo.NotTrainedError, match="dcgan_celeba") as caught:
         ganzoo.load("dcgan_celeba")
     message = str(caught.value)
     assert "cannot be fetched where the zoo is built" in message
