@@ -10,6 +10,7 @@ import textwrap
 import numpy as np
 import pytest
 import tensorflow as tf
+from ai_edge_litert.interpreter import Interpreter  # LiteRT; conversion stays on TF
 from PIL import Image
 
 from ganzoo import config, export, serving, zoo
@@ -141,7 +142,7 @@ def test_tflite_conversion_matches_the_savedmodel(exports):
     model, version_dir = exports["dcgan_mnist"]
     converter = tf.lite.TFLiteConverter.from_saved_model(str(version_dir),
                                                          signature_keys=["serving_default"])
-    interpreter = tf.lite.Interpreter(model_content=converter.convert())
+    interpreter = Interpreter(model_content=converter.convert())
     runner = interpreter.get_signature_runner("serving_default")
     z = tf.random.stateless_normal((1, model.hparams.latent_dim), seed=(5, 0)).numpy()
     lite = runner(z=z)["images"]

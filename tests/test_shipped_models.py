@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 import tensorflow as tf
+from ai_edge_litert.interpreter import Interpreter  # LiteRT; conversion stays on TF
 
 import ganzoo
 from ganzoo import config, datasets, paths, zoo
@@ -145,7 +146,7 @@ def test_every_shipped_generator_converts_to_tflite(name):
     model = loaded(name)
     # ProGAN converts at a fixed batch only (see serving.to_tflite); the others at any batch.
     batch_size = 1 if config.load_entry(name).family == "progan" else None
-    runner = tf.lite.Interpreter(
+    runner = Interpreter(
         model_content=serving.to_tflite(version_dir, batch_size=batch_size)
     ).get_signature_runner("serving_default")
     if hasattr(model, "translate"):
