@@ -1,3 +1,5 @@
-from ganzoo.train import run
+"""`python -m ganzoo`: the `ganzoo` command (ganzoo/cli.py)."""
+
+from ganzoo.cli import run
 
 run()

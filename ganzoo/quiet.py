@@ -99,3 +99,10 @@ def install() -> None:
         return
     if not any(isinstance(finder, _QuietTensorFlowImport) for finder in sys.meta_path):
         sys.meta_path.insert(0, _QuietTensorFlowImport())
+
+
+def undo() -> None:
+    """Show TensorFlow's output after all (`ganzoo --verbose`), if it is not imported yet."""
+    os.environ[VERBOSE_ENV] = "1"
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _QuietTensorFlowImport)]
+    logging.getLogger("tensorflow").setLevel(logging.NOTSET)

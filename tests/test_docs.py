@@ -1,6 +1,7 @@
-"""The README and docs/ stay true: every `python -m ganzoo...` command shown parses with that
-module's own flags (and `ganzoo.train`'s entry and `--set` keys validate), every repository path
-named exists, and the layout page names every module of the package.
+"""The README and docs/ stay true: every `python -m ganzoo...` and `ganzoo ...` command shown
+parses with that program's own flags (`ganzoo.train`'s entry and `--set` keys validate; `ganzoo`
+list, info, sample and interpolate commands run), every repository path named exists, and the
+layout page names every module of the package.
 
 The zoo table's freshness is tests/test_readme.py.
 """
@@ -15,13 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from ganzoo import paths
+from ganzoo import cli, paths
 
 ROOT = paths.repository_root()
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
-# a command line: optional environment assignments, then python -m ganzoo...
-COMMAND = re.compile(r"^(?:[A-Z_]+=\S+\s+)*python -m (ganzoo[\w.]*)(.*)", re.S)
+# a command line: optional environment assignments, then python -m ganzoo... or ganzoo ...
+COMMAND = re.compile(r"^(?:[A-Z_]+=\S+\s+)*(?:python -m (ganzoo[\w.]*)|(ganzoo))( .*|$)", re.S)
+CHEAP = {"list", "info", "sample", "interpolate"}  # `ganzoo` commands the test also runs
 SHELL_END = {"&&", "||", "|", ";", ">", ">>", "2>&1"}
 REPO_PATH = re.compile(r"^(?:ganzoo|tests|docs|zoo_configs|saved_models|\.ci)/[\w./{},-]*$")
 
@@ -45,9 +47,13 @@ def documented_commands() -> list[tuple[str, str, list[str]]]:
             if not match:
                 continue
             # optional parts, [--seed S], are checked as if given
-            tokens = shlex.split(re.sub(r"[\[\]]", "", match.group(2)), comments=True)
-            cut = next((i for i, t in enumerate(tokens) if t in SHELL_END), len(tokens))
-            found.append((_relative(page), match.group(1), tokens[:cut]))
+            tokens = shlex.split(re.sub(r"[\[\]]", "", match.group(3)), comments=True)
+            tokens = tokens[:next((i for i, t in enumerate(tokens) if t in SHELL_END),
+                                  len(tokens))]
+            module = match.group(1) or match.group(2)
+            if module == "ganzoo" and tokens and tokens[0] in cli.TOOLS:  # ganzoo train ...
+                module, tokens = cli.TOOLS[tokens[0]][0], tokens[1:]
+            found.append((_relative(page), module, tokens))
     return found
 
 
@@ -60,7 +66,23 @@ def test_the_docs_show_commands_of_every_kind():
     assert len(COMMANDS) > 40  # the extraction found them; an empty list would pass below
 
 
-@pytest.mark.parametrize("module", sorted({m for _, m, _ in COMMANDS}))
+def test_documented_ganzoo_commands_parse_and_the_cheap_ones_run(tmp_path, monkeypatch, capsys):
+    commands = [(page, argv) for page, m, argv in COMMANDS if m == "ganzoo"]
+    assert any(argv[:1] == ["sample"] for _, argv in commands)
+    monkeypatch.chdir(tmp_path)  # where the documented outputs (grid.png, walk.gif) go
+    wrong = []
+    for page, argv in commands:
+        try:
+            args = cli.parser().parse_args(argv)
+        except cli.UsageError as err:
+            wrong.append(f"{page}: ganzoo {shlex.join(argv)}\n    {err}")
+            continue
+        if args.command in CHEAP and cli.main(argv) != 0:
+            wrong.append(f"{page}: ganzoo {shlex.join(argv)}\n    {capsys.readouterr().err}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("module", sorted({m for _, m, _ in COMMANDS} - {"ganzoo"}))
 def test_documented_commands_parse(module):
     spec = importlib.util.find_spec(module)
     assert spec is not None, f"{module} is not a module"

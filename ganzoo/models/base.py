@@ -409,25 +409,71 @@ class AdversarialModel(TwoPlayerModel):
             return self.generate(inputs["z"], inputs["labels"], training=training)
         return self.generate(inputs, training=training)
 
-    def sample(self, n, labels=None, seed=None, batch_size=500, codes=None):
+    def sample(self, n, labels=None, seed=None, batch_size=500, codes=None, truncation=None):
         """`n` images as float32 (n, H, W, C) in [-1, 1]; the same seed gives the same images.
 
         `labels` (conditional families): n class indices, or class names for a model trained
         on class folders (`labels=["cat", "dog"]`).
         `codes` (n integers) picks InfoGAN's latent category, or the self-conditioned GAN's
         cluster, per sample; without it the category is drawn with z.
+        `truncation` psi in (0, 1] scales z toward 0, so samples lie nearer the generator's
+        typical output: less variety, fewer failures (1 or None: no truncation).
         """
         n = _positive_int(n, "n")
         seed = np.random.SeedSequence().entropy % 2**31 if seed is None else int(seed)
-        z = tf.random.stateless_normal((n, self.hparams.latent_dim), seed=(seed, 0))
+        z = self._truncated(self.noise(n, seed), truncation)
         if codes is not None and self.hparams.self_conditioning:
             z = self.conditioned_noise(z, self._codes_for(n, codes))
         elif codes is not None:
             z = tf.constant(latent_code.latent_with_category(
                 self._codes_for(n, codes), np.asarray(z)[:, 1:], self.hparams.latent_categories))
-        labels = self._labels_for(n, labels, seed)
+        return self._generated(z, self._labels_for(n, labels, seed), batch_size)
+
+    def walk(self, seeds, frames=16, labels=None, truncation=None, batch_size=500):
+        """Images along a spherical path through the noise of each seed in turn:
+        (len(seeds) - 1) * frames + 1 of them, where image i * frames is `sample(1, seed=seeds[i])`.
+
+        `labels` (conditional families): none (the first seed's class, held), one label
+        (held), or one per seed (the class changes halfway between two seeds).
+        """
+        seeds = [int(s) for s in seeds]
+        frames = _positive_int(frames, "frames")
+        if len(seeds) < 2:
+            raise ValueError(f"a walk needs two or more seeds, got {seeds}")
+        keys = np.concatenate([np.asarray(self.noise(1, s)) for s in seeds])
+        path = [slerp(keys[i], keys[i + 1], t) for i in range(len(seeds) - 1)
+                for t in np.arange(frames) / frames] + [keys[-1]]
+        z = self._truncated(tf.constant(np.stack(path), tf.float32), truncation)
+        steps = len(path)
+        if not self.conditional:
+            return self._generated(z, self._labels_for(steps, labels, seeds[0]), batch_size)
+        if labels is None:
+            labels = [int(self._labels_for(1, None, seeds[0])[0])]
+        labels = self._label_indices(labels if isinstance(labels, (list, tuple)) else [labels])
+        if len(labels) not in (1, len(seeds)):
+            raise ValueError(f"give one label, or one per seed ({len(seeds)}), got {len(labels)}")
+        nearest = np.minimum(np.rint(np.arange(steps) / frames).astype(int), len(labels) - 1)
+        return self._generated(z, self._labels_for(steps, np.asarray(labels)[nearest], 0),
+                               batch_size)
+
+    def noise(self, n, seed):
+        """The z of `sample(n, seed=seed)`."""
+        return tf.random.stateless_normal((n, self.hparams.latent_dim), seed=(int(seed), 0))
+
+    def _truncated(self, z, truncation):
+        if truncation is None:
+            return z
+        psi = float(truncation)
+        if not 0.0 < psi <= 1.0:
+            raise ValueError(f"truncation must be in (0, 1], got {truncation}")
+        if self.hparams.latent_categories or self.hparams.self_conditioning:
+            # the first coordinate picks the code or cluster; scaling it would pick others
+            return tf.concat([z[:, :1], psi * z[:, 1:]], axis=1)
+        return psi * z
+
+    def _generated(self, z, labels, batch_size):
         chunks = []
-        for start in range(0, n, batch_size):
+        for start in range(0, int(z.shape[0]), batch_size):
             part = slice(start, start + batch_size)
             chunk_labels = None if labels is None else labels[part]
             chunks.append(
@@ -487,6 +533,16 @@ class AdversarialModel(TwoPlayerModel):
             "num_classes": self.num_classes,
             "class_names": list(self.class_names) if self.class_names else None,
         }
+
+
+def slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+    """Spherical interpolation from a to b: Gaussian noise lives near a sphere, and a straight
+    line between two draws passes through the improbable middle (White 2016)."""
+    cos = np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))
+    omega = np.arccos(np.clip(cos, -1.0, 1.0))
+    if np.sin(omega) < 1e-6:
+        return (1.0 - t) * a + t * b
+    return (np.sin((1.0 - t) * omega) * a + np.sin(t * omega) * b) / np.sin(omega)
 
 
 def unit_range(images):
