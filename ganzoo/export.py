@@ -10,6 +10,11 @@
 A version is assembled in a hidden temporary folder and renamed into place, so
 a crash never leaves a half-written version, and an existing version is never
 overwritten: each export takes the next free number.
+
+Training exports by itself. To export a trained version again (with the current code's
+signatures and card), as the next version of its entry:
+
+    python -m ganzoo.export --name dcgan_mnist --models_dir ~/my_zoo
 """
 
 import datetime
