@@ -19,9 +19,10 @@ import json
 import tomllib
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from ganzoo import integrity, paths
 
@@ -180,8 +181,8 @@ def load_entry_file(path, overrides: Mapping[str, Any] | None = None) -> EntryCo
     base = raw.pop("base", None)
     if base is not None:
         if not isinstance(base, str) or not entry_path(base).is_file() or not _is_plain_name(base):
-            raise ConfigError(f"{path}: key 'base' must name a zoo entry ({', '.join(list_entries())}), "
-                              f"got {base!r}")
+            raise ConfigError(f"{path}: key 'base' must name a zoo entry "
+                              f"({', '.join(list_entries())}), got {base!r}")
         merged = _read_toml(entry_path(base))
         for key, value in raw.items():
             if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
@@ -225,7 +226,9 @@ def version_config(name: str, version_dir: Path) -> EntryConfig:
 def list_user_entries() -> list[str]:
     """Entries the user trained (in the user models directory), zoo names included."""
     root = paths.user_models_dir()
-    return sorted(p.name for p in root.iterdir() if user_entry_config(p.name)) if root.is_dir() else []
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if user_entry_config(p.name))
 
 
 def is_user_entry(cfg: "EntryConfig") -> bool:

@@ -35,9 +35,11 @@ flags.DEFINE_boolean("all", False, "Evaluate every entry with a trained version,
 flags.DEFINE_integer("version", None, "Version to evaluate (default: newest).")
 flags.DEFINE_integer("samples", None, "Number of samples (default: 2,000 images or 2,500 points).")
 flags.DEFINE_integer("seed", 0, "Sampling seed.")
-flags.DEFINE_integer("train_seeds", 0, "2D entries: also train this many seeds and report the mean.")
+flags.DEFINE_integer("train_seeds", 0,
+                     "2D entries: also train this many seeds and report the mean.")
 flags.DEFINE_integer("workers", 1, "With --train_seeds: seeds trained at once, in processes.")
-flags.DEFINE_string("models_dir", None, "Models directory (default: $GANZOO_MODELS_DIR or saved_models/).")
+flags.DEFINE_string("models_dir", None,
+                    "Models directory (default: $GANZOO_MODELS_DIR or saved_models/).")
 flags.DEFINE_boolean("write", True, "Store the result in the model card.")
 FLAGS = flags.FLAGS
 
@@ -100,7 +102,8 @@ def translation_checks(model, cfg) -> dict:
                 style_classifier.style_share(judge, inputs, target_style), 4)
         if len(model.directions) == 2:
             back = "b2a" if direction == "a2b" else "a2b"
-            report[direction]["cycle_l1"] = round(mean_l1(inputs, model.translate(outputs, back)), 4)
+            cycled = model.translate(outputs, back)
+            report[direction]["cycle_l1"] = round(mean_l1(inputs, cycled), 4)
     return report
 
 

@@ -132,7 +132,7 @@ def _sample_grid(model) -> np.ndarray:
 
 def _environment() -> dict:
     return {
-        "exported_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "exported_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores",

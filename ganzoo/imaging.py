@@ -6,7 +6,6 @@ import math
 import numpy as np
 from PIL import Image
 
-
 SCATTER_POINTS = 2500  # 2D samples per preview: PacGAN's evaluation count
 
 

@@ -24,7 +24,8 @@ flags.DEFINE_string("out", None, "Folder to write the prepared set to (new, or a
                     "from the same source, which is brought up to date).")
 flags.DEFINE_integer("size", None, "Square training size in pixels.")
 flags.DEFINE_enum("crop", "center", ["center", "celeba", "none"], "center: the central square; "
-                  "celeba: CelebA's face square (140 x 140 of 178 x 218); none: squash to a square.")
+                  "celeba: CelebA's face square (140 x 140 of 178 x 218); "
+                  "none: squash to a square.")
 flags.DEFINE_enum("labels", "none", ["none", "folders"], "folders: first-level subfolders are "
                   "classes (for conditional families).")
 flags.DEFINE_enum("layout", "auto", ["auto", "images", "unpaired", "paired", "ab"],

@@ -18,16 +18,20 @@ flags.DEFINE_string("config", None, "An entry file (TOML) kept anywhere, instead
 flags.DEFINE_string("data", None, "Train on your own images: a folder, a zip or tar archive, or a "
                     "set made by `python -m ganzoo.prepare` (sets data.path).")
 flags.DEFINE_integer("steps", None, "Generator steps in total (overrides train.steps).")
-flags.DEFINE_integer("epochs", None, "Epochs of train.steps_per_epoch steps (alternative to --steps).")
+flags.DEFINE_integer("epochs", None,
+                     "Epochs of train.steps_per_epoch steps (alternative to --steps).")
 flags.DEFINE_integer("batch_size", None, "Global batch size (overrides train.batch_size).")
 flags.DEFINE_integer("seed", None, "Seed for weights, data order and noise (overrides train.seed).")
-flags.DEFINE_string("workdir", None, "Checkpoints, sample grids, TensorBoard logs. Default: runs/<name>.")
-flags.DEFINE_string("models_dir", None, "Where to export the trained model. Default: $GANZOO_MODELS_DIR, "
-                    "else the user models directory for your own data and entry files, else the "
-                    "zoo's saved_models/.")
+flags.DEFINE_string("workdir", None,
+                    "Checkpoints, sample grids, TensorBoard logs. Default: runs/<name>.")
+flags.DEFINE_string("models_dir", None,
+                    "Where to export the trained model. Default: $GANZOO_MODELS_DIR, else the "
+                    "user models directory for your own data and entry files, else the zoo's "
+                    "saved_models/.")
 flags.DEFINE_multi_string("set", [], "Config override section.key=value, repeatable.")
-flags.DEFINE_integer("init_from", None, "Warm start: begin from the weights of this exported version "
-                     "of the entry (fresh optimizers; --steps counts the new steps).")
+flags.DEFINE_integer("init_from", None,
+                     "Warm start: begin from the weights of this exported version of the entry "
+                     "(fresh optimizers; --steps counts the new steps).")
 flags.DEFINE_boolean("export", True, "Export the model into the models directory at the end.")
 FLAGS = flags.FLAGS
 

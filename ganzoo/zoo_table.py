@@ -2,7 +2,7 @@
 shipped model cards.
 
     python -m ganzoo.zoo_table            # print both tables
-    python -m ganzoo.zoo_table --write    # replace them in the two files, redraw the comparison plot
+    python -m ganzoo.zoo_table --write    # replace them in both files, redraw the plot
 
 Numbers in the table come only from `card.json` files written by
 `ganzoo.train` and `ganzoo.evaluate`; `tests/test_readme.py` fails when the
@@ -11,7 +11,6 @@ README or the results page and the cards disagree.
 
 import json
 import sys
-from pathlib import Path
 
 from ganzoo import config, datasets, integrity, paths, zoo
 from ganzoo.evaluation import digit_classifier
@@ -88,7 +87,8 @@ def summary(checks: dict) -> str:
 
 def table() -> str:
     rows = [
-        "| entry | family | data | ships trained | checks (`python -m ganzoo.evaluate --name <entry>`) |",
+        "| entry | family | data | ships trained | "
+        "checks (`python -m ganzoo.evaluate --name <entry>`) |",
         "|---|---|---|---|---|",
     ]
     for name in zoo.list_models():
@@ -110,8 +110,9 @@ def table() -> str:
     report = digit_classifier.default_path().with_suffix(".json")
     if report.is_file():
         accuracy = json.loads(report.read_text())["held_out_accuracy"]
-        rows += ["", f"Digit checks are judged by the zoo's MNIST classifier, {accuracy:.1%} accurate on "
-                     "the 500 held-out embedded digits (`python -m ganzoo.evaluation.digit_classifier`)."]
+        rows += ["", f"Digit checks are judged by the zoo's MNIST classifier, {accuracy:.1%} "
+                     "accurate on the 500 held-out embedded digits "
+                     "(`python -m ganzoo.evaluation.digit_classifier`)."]
     return "\n".join(rows)
 
 

@@ -54,7 +54,8 @@ def tiny_entry_overrides(name: str) -> dict:
 
 
 def synthetic_data(image_shape, num_classes, count=32, seed=0):
-    """Random images of the right shape, for model mechanics only (never to train a shipped model)."""
+    """Random images of the right shape, for model mechanics only (never to train a shipped
+    model)."""
     rng = np.random.default_rng(seed)
     images = rng.integers(0, 256, size=(count, *image_shape))
     labels = rng.integers(0, num_classes or 1, size=count)

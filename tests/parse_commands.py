@@ -2,10 +2,11 @@
 
     python -m tests.parse_commands ganzoo.train < commands.json
 
-reads a JSON list of argument lists (as the shell splits them) and prints a JSON list of errors (null where the command
-parses). The module runs as `__main__` so that it defines its flags, with `absl.app.run`
-replaced: instead of calling `main`, each argument list is parsed, and for `ganzoo.train` the
-entry and its `--set` overrides are validated as training would validate them.
+reads a JSON list of argument lists (as the shell splits them) and prints a JSON list of
+errors (null where the command parses). The module runs as `__main__` so that it defines its
+flags, with `absl.app.run` replaced: instead of calling `main`, each argument list is parsed,
+and for `ganzoo.train` the entry and its `--set` overrides are validated as training would
+validate them.
 
 A value written as a placeholder in the docs (`N`, `DIR`, `<entry>`, `...`) is replaced by a
 value of the flag's type, so the flag's name is still checked.

@@ -46,7 +46,8 @@ def test_bool_is_not_an_int(config_dir):
 
 def test_unknown_family_lists_known_ones(config_dir):
     write(config_dir, "bad", 'family = "stylegan9"\ndataset = "mnist"\n')
-    with pytest.raises(config.ConfigError, match="known families: cgan, cyclegan, dcgan, gan, pix2pix, progan"):
+    with pytest.raises(config.ConfigError,
+                       match="known families: cgan, cyclegan, dcgan, gan, pix2pix, progan"):
         config.load_entry("bad")
 
 

@@ -8,7 +8,6 @@ from ganzoo.evaluation import digit_classifier, image_metrics
 from ganzoo.training import runner
 from tests.conftest import tiny_overrides
 
-
 real_digits = image_metrics.real_digits
 
 

@@ -416,7 +416,8 @@ def test_linear_learning_rate_decay_reaches_zero_at_the_last_step():
     assert rate_at(g_opt, 500) == pytest.approx(5e-4)
     assert rate_at(g_opt, 1000) == pytest.approx(0.0)
     assert rate_at(d_opt, 2500) == pytest.approx(5e-4)
-    constant = make_optimizer(config.load_entry("gan_grid25", {"train.lr_decay": "none"}).train, 1e-3)
+    undecayed = config.load_entry("gan_grid25", {"train.lr_decay": "none"})
+    constant = make_optimizer(undecayed.train, 1e-3)
     assert rate_at(constant, 1000) == pytest.approx(1e-3)
 
 

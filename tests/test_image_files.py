@@ -15,8 +15,15 @@ import pytest
 from PIL import Image
 
 from ganzoo.imagefiles import decode, prepare, sources, store
-from tests.real_images import (celeba_like, digits, encoded, twemoji_pngs, twemoji_rgb,
-                               write_folder, write_unpaired)
+from tests.real_images import (
+    celeba_like,
+    digits,
+    encoded,
+    twemoji_pngs,
+    twemoji_rgb,
+    write_folder,
+    write_unpaired,
+)
 
 S16 = prepare.Settings(size=16)
 
@@ -171,7 +178,8 @@ def test_corrupt_and_truncated_files_are_skipped_and_listed(tmp_path):
     assert manifest["counts"]["unreadable"] == 2 and manifest["counts"]["used"] == 30
     listed = {e["path"]: e["reason"] for e in manifest["skipped"]["unreadable"]}
     assert set(listed) == {"truncated.png", "garbage.jpg"}
-    assert "truncated" in listed["truncated.png"] and "not a readable image" in listed["garbage.jpg"]
+    assert "truncated" in listed["truncated.png"]
+    assert "not a readable image" in listed["garbage.jpg"]
     assert "truncated.png" in prepare.summary(manifest)
 
 
@@ -324,7 +332,8 @@ def test_a_compressed_tar_is_read_in_one_pass(tmp_path):
     with tarfile.open(tmp_path / "imgs.tar.gz", "w:gz") as archive:
         for path in paths:
             archive.add(path, arcname=f"imgs/{path.name}")
-    manifest = run(tmp_path / "imgs.tar.gz", tmp_path / "out", prepare.Settings(size=16, test_share=0))
+    manifest = run(tmp_path / "imgs.tar.gz", tmp_path / "out",
+                   prepare.Settings(size=16, test_share=0))
     assert manifest["counts"]["used"] == 6 and manifest["source"]["kind"] == "tar"
 
 
@@ -337,7 +346,8 @@ def test_a_changed_source_is_prepared_again_and_an_unchanged_one_reused(tmp_path
     first = prepare.ensure_prepared(src, S16, log=messages.append)
     calls = []
     real_prepare = prepare.prepare
-    monkeypatch.setattr(prepare, "prepare", lambda *a, **k: calls.append(1) or real_prepare(*a, **k))
+    monkeypatch.setattr(prepare, "prepare",
+                        lambda *a, **k: calls.append(1) or real_prepare(*a, **k))
     assert prepare.ensure_prepared(src, S16, log=messages.append) == first and not calls
     assert "source unchanged" in messages[-1]
     write_folder(src, 1, start=50)  # a file added
@@ -440,7 +450,8 @@ def test_the_manifest_says_what_was_done(tmp_path):
     on_disk = json.loads((tmp_path / "out" / store.MANIFEST).read_text())
     assert on_disk == manifest
     assert manifest["command"] == "python -m ganzoo.prepare x"
-    assert manifest["settings"]["crop"] == "center" and "Lanczos" in manifest["settings"]["resize_filter"]
+    assert manifest["settings"]["crop"] == "center"
+    assert "Lanczos" in manifest["settings"]["resize_filter"]
     assert manifest["source"]["fingerprint"] and manifest["source"]["kind"] == "folder"
 
 

@@ -108,8 +108,9 @@ def test_bad_noise_requests_get_clear_errors_and_the_model_keeps_answering(expor
              "Ranks of all input tensors should match")
     seed = tf.constant(0, tf.int64)
     for count in (0, -3, serving.MAX_COUNT + 1):
-        _refused(lambda: generate(seed=seed, count=tf.constant(count), labels=tf.zeros(
-            (max(count, 0),), tf.int32)), "count must be")
+        _refused(lambda count=count: generate(seed=seed, count=tf.constant(count),
+                                              labels=tf.zeros((max(count, 0),), tf.int32)),
+                 "count must be")
     _refused(lambda: generate(seed=seed, count=tf.constant(3), labels=tf.constant([1, 2])),
              "labels must hold count entries")
     np.testing.assert_array_equal(serve(labels=tf.constant([1, 2]), z=z)["images"], good)

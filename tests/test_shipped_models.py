@@ -1,4 +1,5 @@
-"""Every model that ships in saved_models/ loads, matches its checksums, and serves what it samples."""
+"""Every model that ships in saved_models/ loads, matches its checksums, and serves what it
+samples."""
 
 import functools
 import hashlib
@@ -123,8 +124,10 @@ def test_a_process_with_only_tensorflow_serves_every_shipped_entry_as_ganzoo_sam
         import json, sys, numpy as np, tensorflow as tf
         for name, job in json.load(open("jobs.json")).items():
             signatures = tf.saved_model.load(job["dir"]).signatures
-            labels = {} if job["labels"] is None else {"labels": tf.constant(job["labels"], tf.int32)}
-            out = signatures["generate"](seed=tf.constant(21, tf.int64), count=tf.constant(4), **labels)
+            labels = ({} if job["labels"] is None
+                      else {"labels": tf.constant(job["labels"], tf.int32)})
+            out = signatures["generate"](seed=tf.constant(21, tf.int64), count=tf.constant(4),
+                                         **labels)
             np.save(name + ".served.npy", out["images"].numpy())
         assert "ganzoo" not in sys.modules
         print("served", len(json.load(open("jobs.json"))))

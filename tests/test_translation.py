@@ -9,7 +9,13 @@ import tensorflow as tf
 from ganzoo import config, losses, zoo
 from ganzoo.datasets.pipeline import translation_batches
 from ganzoo.metrics import (
-    dark_precision, dark_share, mean_l1, misplaced_dark_l1, palette_distance, psnr, ssim,
+    dark_precision,
+    dark_share,
+    mean_l1,
+    misplaced_dark_l1,
+    palette_distance,
+    psnr,
+    ssim,
     translation_report,
 )
 from ganzoo.nn.image_history import ImageHistory
@@ -194,7 +200,9 @@ def test_palette_distance_compares_fill_colours_only():
     half = reds.copy()
     half[0, 0] = blue  # 4 red, 4 blue
     assert palette_distance(reds, half) == pytest.approx(0.5)
-    big = lambda images: np.tile(images, (1, 3, 3, 1))  # SSIM's window needs >= 11 pixels
+    def big(images):  # SSIM's window needs >= 11 pixels
+        return np.tile(images, (1, 3, 3, 1))
+
     report = translation_report(big(blues), big(reds), big(half))
     assert report["palette_distance"] == pytest.approx(0.5)
     assert report["palette_distance_input"] == pytest.approx(0.5)

@@ -147,7 +147,8 @@ def test_cyclegan_trains_from_trainA_trainB_folders(tmp_path):
 
 def test_a_translation_family_on_one_folder_is_refused_with_the_layouts(tmp_path):
     write_folder(tmp_path / "imgs", 6)
-    cfg = config.load_entry("cyclegan_emoji", {**tiny("cyclegan"), "data.path": str(tmp_path / "imgs"),
+    cfg = config.load_entry("cyclegan_emoji", {**tiny("cyclegan"),
+                                               "data.path": str(tmp_path / "imgs"),
                                                "data.image_size": 16})
     with pytest.raises(ValueError, match=r"translates between two domains.*trainA/ trainB/"):
         runner.run(cfg, workdir=tmp_path / "run", verbose=0)
@@ -262,6 +263,7 @@ def test_uint8_batches_are_scaled_to_the_unit_range_in_train_step():
     from ganzoo.models.base import unit_range
 
     pixels = tf.constant([[0, 128, 255]], tf.uint8)
-    np.testing.assert_allclose(unit_range(pixels).numpy(), [[-1.0, 128 / 127.5 - 1, 1.0]], atol=1e-6)
+    np.testing.assert_allclose(unit_range(pixels).numpy(), [[-1.0, 128 / 127.5 - 1, 1.0]],
+                               atol=1e-6)
     floats = tf.constant([[0.5]])
     assert unit_range(floats) is floats

@@ -13,7 +13,7 @@ import tensorflow as tf
 import ganzoo
 from ganzoo import config, datasets, export, zoo
 from ganzoo.datasets import spec_for_entry
-from tests.conftest import synthetic_data, synthetic_pairs, tiny_entry_overrides, tiny_overrides
+from tests.conftest import synthetic_data, synthetic_pairs, tiny_entry_overrides
 
 ENTRIES = ganzoo.list_models()
 

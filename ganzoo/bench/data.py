@@ -22,8 +22,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 CELEBA_FILES = 202_599
 BACKGROUNDS = ((255, 255, 255), (230, 230, 230), (200, 220, 255), (255, 230, 200), (60, 60, 60))
 BATCH = 128

@@ -67,7 +67,8 @@ def entry_images_per_second(name: str, setting: Setting | None, steps: int, warm
             "images_per_second": round(per_step / seconds, 1)}
 
 
-def tutorial_comparison(steps: int, settings, warmup_epochs: int = 1, rounds: int = 3) -> list[dict]:
+def tutorial_comparison(steps: int, settings, warmup_epochs: int = 1,
+                        rounds: int = 3) -> list[dict]:
     """The tutorial's own loop vs ganzoo's `fit` on the identical networks and algorithm,
     both on the embedded MNIST training digits, batch 256, ganzoo in each of `settings`.
 

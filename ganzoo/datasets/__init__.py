@@ -17,8 +17,7 @@ from pathlib import Path
 from absl import logging
 
 from ganzoo.datasets import prepared, tfds_images
-from ganzoo.datasets.base import (DatasetInfo, ImageData, ImagePairs, padded, resized,
-                                  resized_pairs)
+from ganzoo.datasets.base import DatasetInfo, ImageData, ImagePairs, padded, resized, resized_pairs
 
 
 def _declared() -> dict[str, DatasetInfo]:

@@ -1,8 +1,9 @@
 """What every data source returns (`ImageData`, `ImagePairs`) and declares (`DatasetInfo`)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Literal
 
 import numpy as np
 import tensorflow as tf
@@ -89,7 +90,8 @@ class ImagePairs:
         return max(len(self.a), len(self.b))
 
     def oriented(self, direction: str) -> tuple[np.ndarray, np.ndarray]:
-        """(inputs, targets) of a translation direction: "a2b" reads A to draw B, "b2a" the reverse."""
+        """(inputs, targets) of a translation direction: "a2b" reads A to draw B, "b2a" the
+        reverse."""
         return (self.a, self.b) if direction == "a2b" else (self.b, self.a)
 
 

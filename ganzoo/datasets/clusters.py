@@ -67,7 +67,8 @@ def _kmeans_plus_plus(points, k, rng):
     for _ in range(1, k):
         weights = np.maximum(closest, 0.0)
         total = weights.sum()
-        index = rng.choice(len(points), p=weights / total) if total > 0 else rng.integers(len(points))
+        index = (rng.choice(len(points), p=weights / total) if total > 0
+                 else rng.integers(len(points)))
         centres.append(points[index])
         closest = np.minimum(closest, _squared_distances(points, points[index][None])[:, 0])
     return np.array(centres)

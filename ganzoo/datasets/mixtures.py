@@ -11,7 +11,6 @@ mode weights), seeded by the split's name, so training is reproducible and
 import functools
 
 import numpy as np
-
 import tensorflow as tf
 
 from ganzoo.datasets.base import DatasetInfo, ImageData

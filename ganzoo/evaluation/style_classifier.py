@@ -56,7 +56,8 @@ def train(out_path: Path | None = None, epochs: int = 12, seed: int = 0) -> dict
     model.fit(x_train, y_train, batch_size=64, epochs=epochs, shuffle=True, verbose=2)
     return evaluators.score_and_save(
         model, predict(model, x_test), y_test, train_examples=len(y_train),
-        data=f"{test.source}; test = code points divisible by 10, never trained on", name=NAME, command=COMMAND, out_path=out_path)
+        data=f"{test.source}; test = code points divisible by 10, never trained on",
+        name=NAME, command=COMMAND, out_path=out_path)
 
 
 def load(path: Path | None = None) -> keras.Model:

@@ -85,7 +85,8 @@ def read_manifest(folder) -> dict:
     try:
         manifest = json.loads(path.read_text())
     except (OSError, ValueError):
-        raise NotPrepared(f"{folder} is not a prepared image set (no readable {MANIFEST})") from None
+        raise NotPrepared(
+            f"{folder} is not a prepared image set (no readable {MANIFEST})") from None
     if manifest.get("format") != FORMAT:
         raise NotPrepared(f"{path} is not a ganzoo prepared image set ({manifest.get('format')})")
     return manifest

@@ -9,7 +9,13 @@ from ganzoo.metrics.distances import (
 from ganzoo.metrics.modes import class_mode_statistics, mixture_mode_statistics
 from ganzoo.metrics.neighbours import density_coverage, memorization, precision_recall
 from ganzoo.metrics.translation import (
-    dark_precision, dark_share, mean_l1, misplaced_dark_l1, palette_distance, psnr, ssim,
+    dark_precision,
+    dark_share,
+    mean_l1,
+    misplaced_dark_l1,
+    palette_distance,
+    psnr,
+    ssim,
     translation_report,
 )
 

@@ -28,7 +28,6 @@ from ganzoo.config import ConfigError, build_dataclass
 from ganzoo.models.two_player import TwoPlayerModel
 from ganzoo.nn import bodies, diffaugment, latent_code
 
-
 CLUSTER_CODE = "cluster_code"  # the self-conditioned generator's ClusterCode layer
 Objective = Literal["non_saturating", "minimax", "wasserstein", "hinge", "least_squares"]
 UpdateOrder = Literal["alternating", "simultaneous"]
@@ -578,7 +577,8 @@ def _warn_if_r1_splits_batch_norm(discriminator):
     if replicas > 1 and any(isinstance(layer, keras.layers.BatchNormalization)
                             for layer in discriminator.layers):
         logging.warning("R1 (model.r1_gamma) with batch norm in the discriminator: %d replicas "
-                        "train close to, not exactly like, one device (docs/families.md, R1).", replicas)
+                        "train close to, not exactly like, one device (docs/families.md, R1).",
+                        replicas)
 
 
 def _indices(values, n, count, name) -> np.ndarray:

@@ -8,8 +8,8 @@ as extra channels, so it can reject a good digit of the wrong class.
 import keras
 from keras import layers
 
-from ganzoo.models.dcgan import DCGANHyperparameters
 from ganzoo.models.base import AdversarialModel
+from ganzoo.models.dcgan import DCGANHyperparameters
 from ganzoo.nn import bodies
 from ganzoo.registry import register_family
 

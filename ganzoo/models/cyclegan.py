@@ -39,7 +39,8 @@ class CycleGANHyperparameters(TranslationHyperparameters):
     def __post_init__(self):
         super().__post_init__()
         if self.norm not in ("batch", "instance", "none"):
-            raise ConfigError(f"model.norm must be 'batch', 'instance' or 'none', got {self.norm!r}")
+            raise ConfigError(
+                f"model.norm must be 'batch', 'instance' or 'none', got {self.norm!r}")
         for name in ("cycle_weight", "identity_weight", "history_size"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"model.{name} must be >= 0, got {getattr(self, name)}")
@@ -88,8 +89,10 @@ class CycleGAN(TranslationModel):
         cycled_a = self.generator_ba(fake_b, training=training)
         cycled_b = self.generator_ab(fake_a, training=training)
         # 2 x the least-squares generator loss = the paper's E[(D(G(x)) - 1)^2]
-        gan = 2.0 * (losses.least_squares_generator_loss(self.discriminator_b(fake_b, training=training))
-                     + losses.least_squares_generator_loss(self.discriminator_a(fake_a, training=training)))
+        judged_b = self.discriminator_b(fake_b, training=training)
+        judged_a = self.discriminator_a(fake_a, training=training)
+        gan = 2.0 * (losses.least_squares_generator_loss(judged_b)
+                     + losses.least_squares_generator_loss(judged_a))
         cycle = 2.0 * losses.cycle_consistency_loss(a, cycled_a, b, cycled_b)
         identity = tf.constant(0.0)
         if h.identity_weight:

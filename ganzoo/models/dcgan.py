@@ -29,7 +29,8 @@ class DCGAN(AdversarialModel):
 
     def build_generator(self, name="generator"):
         z = keras.Input((self.hparams.latent_dim,), name="z")
-        return bodies.conv_generator(z, self.latent_input(z), self.image_shape, self.hparams.generator_filters,
+        return bodies.conv_generator(z, self.latent_input(z), self.image_shape,
+                                     self.hparams.generator_filters,
                                      kernel_size=self.hparams.kernel_size, name=name)
 
     def build_discriminator(self, name="discriminator"):

@@ -38,7 +38,8 @@ class GAN(AdversarialModel):
 
     def build_generator(self, name="generator"):
         z = keras.Input((self.hparams.latent_dim,), name="z")
-        return bodies.mlp_generator(z, self.latent_input(z), self.image_shape, self.hparams.generator_units,
+        return bodies.mlp_generator(z, self.latent_input(z), self.image_shape,
+                                    self.hparams.generator_units,
                                     output_activation=self.hparams.output_activation,
                                     norm=self.hparams.generator_norm, name=name)
 

@@ -34,12 +34,16 @@ import tensorflow as tf
 from keras import layers
 
 from ganzoo.config import ConfigError
-from ganzoo.models.base import (AdversarialHyperparameters, AdversarialModel, Objective,
-                                unit_range)
+from ganzoo.models.base import AdversarialHyperparameters, AdversarialModel, Objective, unit_range
 from ganzoo.models.wgangp import gradient_penalty
 from ganzoo.nn import blocks
-from ganzoo.nn.progan_layers import (EqualizedConv2D, EqualizedDense, LevelWeight,
-                                     MinibatchStddev, PixelNorm)
+from ganzoo.nn.progan_layers import (
+    EqualizedConv2D,
+    EqualizedDense,
+    LevelWeight,
+    MinibatchStddev,
+    PixelNorm,
+)
 from ganzoo.registry import register_family
 
 START_SIZE = 4

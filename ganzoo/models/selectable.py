@@ -42,7 +42,8 @@ class SelectableBodyModel(AdversarialModel):
         h = self.hparams
         z = keras.Input((h.latent_dim,), name="z")
         if h.body == "mlp":
-            return bodies.mlp_generator(z, self.latent_input(z), self.image_shape, h.generator_units,
+            return bodies.mlp_generator(z, self.latent_input(z), self.image_shape,
+                                        h.generator_units,
                                         output_activation=h.output_activation,
                                         norm=h.generator_norm, name=name)
         if len(self.image_shape) != 3:

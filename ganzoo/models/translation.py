@@ -34,7 +34,8 @@ class TranslationHyperparameters:
     norm: Literal["batch", "instance", "none"] = "batch"
     dropout: float = 0.5  # decoder dropout (training only: inference is deterministic)
     jitter: bool = True  # random resize-crop and mirror of training pairs
-    residual: bool = False  # generators output input + a learned change (image_to_image.unet_generator)
+    # generators output input + a learned change (image_to_image.unet_generator)
+    residual: bool = False
     # "transpose" (the paper's stride-2 transposed convolutions) or "resize" (nearest 2x + 3x3
     # convolution, no checkerboard dots: image_to_image.unet_generator)
     upsampling: Literal["transpose", "resize"] = "transpose"
@@ -84,7 +85,8 @@ class TranslationModel(TwoPlayerModel):
         h = self.hparams
         return image_to_image.patch_discriminator(
             (*self.image_shape[:2], channels), filters=h.discriminator_filters,
-            max_filters=h.discriminator_max_filters, num_layers=h.discriminator_layers, norm=h.norm, name=name)
+            max_filters=h.discriminator_max_filters, num_layers=h.discriminator_layers,
+            norm=h.norm, name=name)
 
     def generator_for(self, direction: str) -> keras.Model:
         raise NotImplementedError

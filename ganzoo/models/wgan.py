@@ -11,8 +11,7 @@ from dataclasses import dataclass
 import tensorflow as tf
 
 from ganzoo.config import ConfigError
-from ganzoo.models.base import update_variables
-from ganzoo.models.base import Objective
+from ganzoo.models.base import Objective, update_variables
 from ganzoo.models.selectable import SelectableBodyModel, SelectableHyperparameters
 from ganzoo.registry import register_family
 

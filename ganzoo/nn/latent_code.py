@@ -123,7 +123,8 @@ def _thresholds_and_centres(shares) -> tuple[np.ndarray, np.ndarray]:
     Cumulative shares are kept inside (1e-6, 1 - 1e-6): an empty cluster gets a thin slice,
     never an infinite boundary."""
     shares = np.asarray(shares, np.float64)
-    if shares.ndim != 1 or len(shares) < 2 or np.any(shares < 0) or not np.isclose(shares.sum(), 1.0):
+    if (shares.ndim != 1 or len(shares) < 2 or np.any(shares < 0)
+            or not np.isclose(shares.sum(), 1.0)):
         raise ValueError(f"cluster shares must be >= 2 non-negative numbers summing to 1, "
                          f"got {shares!r}")
     edges = np.clip(np.concatenate([[0.0], np.cumsum(shares)]), 1e-6, 1.0 - 1e-6)

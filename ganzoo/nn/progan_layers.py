@@ -18,10 +18,12 @@ import math
 import keras
 from keras import ops
 
+HE_GAIN = math.sqrt(2.0)  # He et al.'s gain for ReLU-family activations
+
 
 @keras.saving.register_keras_serializable(package="ganzoo")
 class EqualizedDense(keras.layers.Layer):
-    def __init__(self, units, gain=math.sqrt(2.0), **kwargs):
+    def __init__(self, units, gain=HE_GAIN, **kwargs):
         super().__init__(**kwargs)
         self.units = int(units)
         self.gain = float(gain)
@@ -44,7 +46,7 @@ class EqualizedDense(keras.layers.Layer):
 class EqualizedConv2D(keras.layers.Layer):
     """Stride-1 'same' convolution with an equalized learning rate."""
 
-    def __init__(self, filters, kernel_size=3, gain=math.sqrt(2.0), **kwargs):
+    def __init__(self, filters, kernel_size=3, gain=HE_GAIN, **kwargs):
         super().__init__(**kwargs)
         self.filters = int(filters)
         self.kernel_size = int(kernel_size)

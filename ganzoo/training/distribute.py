@@ -103,7 +103,8 @@ def xla_usable(strategy: tf.distribute.Strategy, jit_compile: bool) -> bool:
     """`jit_compile`, unless replicas on CPUs must all-reduce: TensorFlow has no XLA
     collectives for CPU devices ("Collectives are not yet implemented for CPU devices
     when compiling with XLA")."""
-    if jit_compile and strategy.num_replicas_in_sync > 1 and not tf.config.list_logical_devices("GPU"):
+    several = strategy.num_replicas_in_sync > 1
+    if jit_compile and several and not tf.config.list_logical_devices("GPU"):
         logging.info("XLA off: %d replicas on CPU need collectives XLA cannot compile",
                      strategy.num_replicas_in_sync)
         return False

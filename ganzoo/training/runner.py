@@ -249,7 +249,8 @@ def _check_writable(workdir: Path) -> None:
         probe.write_text("ok")
         probe.unlink()
     except OSError as err:
-        raise WorkdirUnusable(f"cannot write to work directory {workdir}: {err.strerror or err}") from None
+        raise WorkdirUnusable(
+            f"cannot write to work directory {workdir}: {err.strerror or err}") from None
     free = shutil.disk_usage(workdir).free
     if free < MIN_FREE_BYTES:
         raise WorkdirUnusable(f"only {free / 2**20:.0f} MB free under {workdir}; checkpoints "
