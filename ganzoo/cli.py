@@ -235,7 +235,7 @@ def _load_noise_model(name):
     import ganzoo
 
     model = ganzoo.load(name)
-    if hasattr(model, "translate"):
+    if model.translation:
         raise ValueError(f"{name} translates images; use: ganzoo translate {name} FILE -o DIR")
     return model
 
@@ -289,7 +289,7 @@ def _translate(args) -> None:
     from ganzoo import imaging
 
     model = ganzoo.load(args.name)
-    if not hasattr(model, "translate"):
+    if not model.translation:
         raise ValueError(f"{args.name} does not translate images; try: ganzoo sample {args.name}")
     height, width, channels = model.image_shape
     spec = decode.Spec(size=height, channels=channels, crop="center")

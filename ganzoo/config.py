@@ -17,18 +17,15 @@ with the file and the key in the message instead of deep inside training.
 import dataclasses
 import json
 import tomllib
-import types
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from ganzoo import integrity, paths
+from ganzoo.schema import ConfigError, build_dataclass, typed
 
-
-class ConfigError(ValueError):
-    """A zoo entry or an override that does not fit its schema."""
+__all__ = ["ConfigError", "EntryConfig", "build_dataclass", "load_entry", "load_entry_file"]
 
 
 @dataclass(frozen=True)
@@ -238,7 +235,7 @@ def is_user_entry(cfg: "EntryConfig") -> bool:
 
 
 def from_dict(name: str, raw: Mapping[str, Any], where: str) -> EntryConfig:
-    from ganzoo.registry import get_family
+    from ganzoo.models import get_family
 
     unknown = set(raw) - _TOP_LEVEL
     if unknown:
@@ -256,73 +253,11 @@ def from_dict(name: str, raw: Mapping[str, Any], where: str) -> EntryConfig:
         name=name,
         family=raw["family"],
         dataset=raw["dataset"],
-        description=_typed(raw.get("description", ""), str, where, "description"),
+        description=typed(raw.get("description", ""), str, where, "description"),
         model=build_dataclass(family.Hyperparameters, raw.get("model", {}), where, "model"),
         train=build_dataclass(TrainConfig, raw.get("train", {}), where, "train"),
         data=build_dataclass(DataConfig, raw.get("data", {}), where, "data"),
     )
-
-
-def build_dataclass(cls, values: Mapping[str, Any], where: str, section: str):
-    """Fill dataclass `cls` from `values`, naming the file and key on any mismatch."""
-    if not isinstance(values, Mapping):
-        raise ConfigError(f"{where}: '{section}' must be a table")
-    hints = typing.get_type_hints(cls)
-    known = {f.name for f in dataclasses.fields(cls) if f.init}
-    for key in values:
-        if key not in known:
-            raise ConfigError(
-                f"{where}: unknown key '{section}.{key}'; known keys: {', '.join(sorted(known))}"
-            )
-    kwargs = {
-        key: _typed(value, hints[key], where, f"{section}.{key}") for key, value in values.items()
-    }
-    try:
-        return cls(**kwargs)
-    except ConfigError as err:
-        raise ConfigError(f"{where}: {err}") from None
-
-
-def _typed(value, hint, where: str, key: str):
-    """Check `value` against a type hint; return it converted (lists -> tuples, int -> float)."""
-    origin = typing.get_origin(hint)
-    fail = ConfigError(f"{where}: key '{key}' must be {_describe(hint)}, got {value!r}")
-    if origin is Literal:
-        if value not in typing.get_args(hint):
-            raise fail
-        return value
-    if origin in (tuple, list):
-        (item,) = {a for a in typing.get_args(hint) if a is not Ellipsis}
-        if not isinstance(value, (list, tuple)):
-            raise fail
-        return tuple(_typed(v, item, where, key) for v in value)
-    if origin in (typing.Union, types.UnionType):
-        for option in typing.get_args(hint):
-            try:
-                return _typed(value, option, where, key)
-            except ConfigError:
-                pass
-        raise fail
-    if hint is type(None):
-        if value is not None:
-            raise fail
-        return value
-    if hint is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if hint is int and isinstance(value, bool):
-        raise fail
-    if not isinstance(value, hint):
-        raise fail
-    return value
-
-
-def _describe(hint) -> str:
-    origin = typing.get_origin(hint)
-    if origin is Literal:
-        return "one of " + ", ".join(repr(a) for a in typing.get_args(hint))
-    if origin in (tuple, list):
-        return "a list"
-    return getattr(hint, "__name__", str(hint))
 
 
 def parse_override(text: str) -> tuple[str, Any]:

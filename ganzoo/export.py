@@ -85,7 +85,7 @@ def export(model, cfg, models_dir: Path, card: dict, picture: np.ndarray | None 
             shutil.copyfile(keras_file, staging / KERAS_FILE)
         (staging / integrity.CONFIG).write_text(cfg.to_json())
         imaging.save_png(_sample_grid(model) if picture is None else picture,
-                         extras / "samples.png")
+                         staging / integrity.SAMPLES)
         serving.write_warmup_requests(model, staging, cfg.name)
         # The card (with every file's checksum) is complete before the version appears;
         # only its version number is filled in after the rename claims one.
@@ -227,7 +227,7 @@ def reexport(name: str, version: int | None = None, models_dir=None) -> Path:
     card = {k: v for k, v in old_card.items()
             if k not in ("version", "files", "exported_at", "tensorflow", "keras", "machine")}
     card["exported_from_version"] = chosen
-    picture = imaging.load_png(source / "ganzoo" / "samples.png")
+    picture = imaging.load_png(source / integrity.SAMPLES)
     return export(model, cfg, paths.models_dir(models_dir) if models_dir else entry_dir.parent,
                   card, picture=picture, keras_file=source / KERAS_FILE)
 

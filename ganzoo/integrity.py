@@ -10,9 +10,12 @@ elsewhere is refused, whatever it points at.
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
+KERAS_FILE = Path("ganzoo") / "model.keras"  # what ganzoo.load rebuilds
 CARD = Path("ganzoo") / "card.json"
+SAMPLES = Path("ganzoo") / "samples.png"  # the sample grid the model card shows
 CONFIG = Path("ganzoo") / "config.json"  # the resolved entry config the version was built from
 
 
@@ -58,3 +61,14 @@ def verify_version(version_dir: Path) -> None:
     if extra:
         raise CorruptModelError(f"{version_dir / extra[0]} is not one of the files the export "
                                 f"recorded in {card_path}")
+
+
+def available_versions(entry_dir: Path) -> list[int]:
+    """Complete versions under `entry_dir`, oldest first (half-written ones are skipped)."""
+    if not entry_dir.is_dir():
+        return []
+    return sorted(
+        int(child.name)
+        for child in entry_dir.iterdir()
+        if re.fullmatch(r"[0-9]+", child.name) and (child / KERAS_FILE).is_file()
+    )

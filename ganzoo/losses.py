@@ -16,6 +16,9 @@ Formulas, with D(x) = sigmoid(logit):
   L_G = -E[log D(G(z))]
 """
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 import tensorflow as tf
 
 
@@ -207,10 +210,18 @@ def top_k_share(generator_step, final_share, period, gamma=0.99):
 
 
 # The objectives a config can name: (generator loss, discriminator loss).
+class Objective(NamedTuple):
+    """The two losses a GAN objective plays (TF-GAN's signatures)."""
+
+    generator: Callable
+    discriminator: Callable
+
+
+# Keys must match `ganzoo.models.hyperparameters.Objective` (tests/test_losses.py ties them).
 OBJECTIVES = {
-    "minimax": (minimax_generator_loss, minimax_discriminator_loss),
-    "non_saturating": (modified_generator_loss, minimax_discriminator_loss),
-    "wasserstein": (wasserstein_generator_loss, wasserstein_discriminator_loss),
-    "hinge": (hinge_generator_loss, hinge_discriminator_loss),
-    "least_squares": (least_squares_generator_loss, least_squares_discriminator_loss),
+    "minimax": Objective(minimax_generator_loss, minimax_discriminator_loss),
+    "non_saturating": Objective(modified_generator_loss, minimax_discriminator_loss),
+    "wasserstein": Objective(wasserstein_generator_loss, wasserstein_discriminator_loss),
+    "hinge": Objective(hinge_generator_loss, hinge_discriminator_loss),
+    "least_squares": Objective(least_squares_generator_loss, least_squares_discriminator_loss),
 }

@@ -48,7 +48,7 @@ FLAGS = flags.FLAGS
 def main(argv):
     if len(argv) != 2:
         raise app.UsageError("give one SOURCE: a folder, or a zip or tar archive of images")
-    from ganzoo.imagefiles import prepare
+    from ganzoo.imagefiles import prepare, report
 
     try:
         settings = prepare.Settings(
@@ -62,7 +62,7 @@ def main(argv):
     except ValueError as err:  # PrepareError, and Settings' own checks
         print(f"error: {err}", file=sys.stderr)
         return 2
-    print(prepare.summary(manifest))
+    print(report.summary(manifest))
     print(f"prepared in {manifest['seconds']:.1f} s: {FLAGS.out}")
     return 0
 

@@ -3,6 +3,10 @@
 Registration also makes the class serializable by Keras under the `ganzoo`
 package, which is what lets `keras.saving.load_model(..., safe_mode=True)`
 rebuild a whole GAN from its `.keras` file without executing any code.
+
+This module only holds what was registered. `ganzoo.models` imports every family module
+it contains (so the decorator is all a new family needs) and is where families are looked up:
+`ganzoo.models.get_family(name)`.
 """
 
 import keras
@@ -16,8 +20,8 @@ def register_family(name: str):
     def decorate(cls):
         if name in _FAMILIES:
             raise ValueError(f"GAN family '{name}' is registered twice")
-        if not hasattr(cls, "Hyperparameters"):
-            raise TypeError(f"{cls.__name__} must define a Hyperparameters dataclass")
+        if "Hyperparameters" not in vars(cls):  # not one inherited from a base class
+            raise TypeError(f"{cls.__name__} must define its own Hyperparameters dataclass")
         cls.family_name = name
         _FAMILIES[name] = keras.saving.register_keras_serializable(package="ganzoo")(cls)
         return cls
@@ -25,21 +29,6 @@ def register_family(name: str):
     return decorate
 
 
-def get_family(name: str) -> type:
-    _import_families()
-    try:
-        return _FAMILIES[name]
-    except KeyError:
-        raise KeyError(
-            f"unknown GAN family '{name}'; known families: {', '.join(sorted(_FAMILIES))}"
-        ) from None
-
-
-def family_names() -> list[str]:
-    _import_families()
-    return sorted(_FAMILIES)
-
-
-def _import_families():
-    # Importing the package registers every family module it lists.
-    import ganzoo.models  # noqa: F401
+def registered() -> dict[str, type]:
+    """The families registered so far, by name."""
+    return dict(_FAMILIES)

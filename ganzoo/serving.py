@@ -196,7 +196,7 @@ def example_inputs(model) -> dict:
     The warm-up records and docs/serving.md's request examples are made from these,
     so what the documentation shows is what the tests run.
     """
-    if hasattr(model, "translate"):
+    if model.translation:
         image = np.zeros((1, *model.image_shape), np.float32)
         first = model.directions[0]
         examples = {"serving_default": {"images": image}}
@@ -249,7 +249,7 @@ def model_server_config(models_dir, base_path="/models") -> str:
     """A ModelServerConfig text proto naming every entry with a version under `models_dir`,
     for `tensorflow_model_server --model_config_file`; paths as the server sees them
     (`base_path`, where docs/serving.md's `docker run` mounts `saved_models/`)."""
-    from ganzoo.zoo import available_versions
+    from ganzoo.integrity import available_versions
 
     entries = sorted(p.name for p in Path(models_dir).iterdir()
                      if p.is_dir() and not p.name.startswith((".", "_"))

@@ -1,7 +1,6 @@
 """The zoo's public entry points: list, build (untrained) and load (trained)."""
 
 import os
-import re
 import warnings
 from pathlib import Path
 
@@ -10,9 +9,8 @@ import keras
 import ganzoo.models  # noqa: F401  (registers the families, which .keras files name)
 from ganzoo import config as config_lib
 from ganzoo import datasets, integrity, paths
-from ganzoo.registry import get_family
-
-KERAS_FILE = Path("ganzoo") / "model.keras"  # inside a version folder
+from ganzoo.integrity import KERAS_FILE, available_versions
+from ganzoo.models import get_family
 
 
 class NotTrainedError(FileNotFoundError):
@@ -99,17 +97,6 @@ def locate(name: str, version: int | None = None, models_dir=None) -> tuple[Path
     raise NotTrainedError(
         f"zoo entry '{name}' has no trained weights in {where}. "
         f"Train it with:\n    python -m ganzoo.train --name {name}"
-    )
-
-
-def available_versions(entry_dir: Path) -> list[int]:
-    """Complete versions under `entry_dir`, oldest first (half-written ones are skipped)."""
-    if not entry_dir.is_dir():
-        return []
-    return sorted(
-        int(child.name)
-        for child in entry_dir.iterdir()
-        if re.fullmatch(r"[0-9]+", child.name) and (child / KERAS_FILE).is_file()
     )
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ganzoo import registry
+from ganzoo import models
 from ganzoo.bench import __main__ as bench_cli
 from ganzoo.bench import memory, quality, tutorial
 
@@ -20,8 +20,13 @@ def test_ganzoo_trains_the_tutorial_networks_with_the_tutorial_step():
     assert model.generator.count_params() == 2_330_944
 
 
-def test_every_family_has_a_default_bench_entry():
-    assert sorted(bench_cli.DEFAULT_ENTRIES) == registry.family_names()
+def test_every_family_declares_a_reference_entry_of_its_own_family():
+    from ganzoo import config
+
+    entries = bench_cli.reference_entries()
+    assert len(entries) == len(models.family_names())
+    for family, entry in zip(models.family_names(), entries):
+        assert config.load_entry(entry).family == family
 
 
 class FakeJudge:

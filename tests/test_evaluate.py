@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ganzoo import config, evaluate, paths
+from ganzoo import config, evaluate, integrity, paths
 from ganzoo.evaluation import digit_classifier, image_metrics
 from ganzoo.training import runner
 from tests.conftest import tiny_overrides
@@ -79,7 +79,7 @@ def test_a_plain_rerun_keeps_an_earlier_multi_seed_result(tmp_path):
 
     cfg = config.load_entry("gan_ring8", {**tiny_overrides("gan"), "train.steps": 2})
     result = runner.run(cfg, workdir=tmp_path / "run", models_dir=tmp_path / "models", verbose=0)
-    card_path = result.version_dir / "ganzoo" / "card.json"
+    card_path = result.version_dir / integrity.CARD
     card = json.loads(card_path.read_text())
     card["checks"] = {"command": "python -m ganzoo.evaluate --name gan_ring8 --train_seeds 5",
                       "over_training_seeds": {"mean_modes_covered": 7.5, "training_seeds": 5}}

@@ -222,7 +222,7 @@ def test_top_k_keeps_the_best_scored_fakes_and_only_they_reach_the_generator():
 @pytest.mark.parametrize("name", sorted(losses.OBJECTIVES))
 def test_generator_losses_weigh_like_tf_gan(name):
     """TF-GAN's default reduction: sum of weighted terms over the count of nonzero weights."""
-    generator_loss = losses.OBJECTIVES[name][0]
+    generator_loss = losses.OBJECTIVES[name].generator
     logits = tf.constant([[0.3], [-1.2], [2.0], [0.7]])
     weights = tf.constant([2.0, 0.0, 1.0, 1.0])
     terms = np.array([float(generator_loss(logits[i:i + 1])) for i in range(4)])

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ganzoo.imagefiles import decode, prepare, sources, store
+from ganzoo.imagefiles import decode, prepare, report, sources, store
 from tests.real_images import (
     celeba_like,
     digits,
@@ -180,7 +180,7 @@ def test_corrupt_and_truncated_files_are_skipped_and_listed(tmp_path):
     assert set(listed) == {"truncated.png", "garbage.jpg"}
     assert "truncated" in listed["truncated.png"]
     assert "not a readable image" in listed["garbage.jpg"]
-    assert "truncated.png" in prepare.summary(manifest)
+    assert "truncated.png" in report.summary(manifest)
 
 
 def test_mostly_unreadable_files_refuse_and_leave_nothing(tmp_path):

@@ -56,7 +56,7 @@ def _edit_keras_config(version, edit):
 
 
 def _record_checksums(version):
-    card_path = version / "ganzoo" / "card.json"
+    card_path = version / integrity.CARD
     card = json.loads(card_path.read_text())
     card["files"] = integrity.checksums(version)
     card_path.write_text(json.dumps(card))
@@ -91,7 +91,7 @@ def test_missing_variables_are_refused(models):
 
 
 def test_a_model_without_its_checksums_is_refused(models):
-    (models / NAME / "1" / "ganzoo" / "card.json").unlink()
+    (models / NAME / "1" / integrity.CARD).unlink()
     with pytest.raises(integrity.CorruptModelError, match="unverified"):
         _load(models)
 

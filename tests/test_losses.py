@@ -44,7 +44,7 @@ def test_minimax_generator_gradient_vanishes_where_non_saturating_does_not():
     confident_reject = tf.constant([-8.0, -9.0, -10.0])
     grads = {}
     for name in ("minimax", "non_saturating"):
-        fn = losses.OBJECTIVES[name][0]
+        fn = losses.OBJECTIVES[name].generator
         with tf.GradientTape() as tape:
             tape.watch(confident_reject)
             loss = fn(confident_reject)
@@ -58,3 +58,13 @@ def test_losses_are_stable_for_extreme_logits():
     for value in (losses.minimax_discriminator_loss(big, -big), losses.modified_generator_loss(big),
                   losses.minimax_generator_loss(big)):
         assert np.isfinite(float(value))
+
+
+def test_the_objective_table_and_the_config_type_name_the_same_objectives():
+    import typing
+
+    from ganzoo.models.hyperparameters import Objective
+
+    assert set(losses.OBJECTIVES) == set(typing.get_args(Objective))
+    for objective in losses.OBJECTIVES.values():
+        assert callable(objective.generator) and callable(objective.discriminator)

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import ganzoo
+from ganzoo import integrity
 from ganzoo.training import distribute
 
 REPO = Path(__file__).resolve().parent.parent
@@ -99,7 +100,7 @@ def test_two_workers_on_localhost_resume_a_run_train_like_one_process_and_only_t
     assert (workdir / "checkpoints" / "ckpt-4.index").exists()
     assert json.loads((workdir / "progress.json").read_text())["step"] == 4
     assert [p.name for p in (models / "dcgan_mnist").iterdir() if p.is_dir()] == ["1"]
-    card = json.loads((models / "dcgan_mnist" / "1" / "ganzoo" / "card.json").read_text())
+    card = json.loads((models / "dcgan_mnist" / "1" / integrity.CARD).read_text())
     assert (card["workers"], card["replicas"], card["steps"]) == (2, 2, 4)
     clustered = ganzoo.load("dcgan_mnist", models_dir=models)
 

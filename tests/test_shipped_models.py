@@ -11,7 +11,7 @@ import tensorflow as tf
 from ai_edge_litert.interpreter import Interpreter  # LiteRT; conversion stays on TF
 
 import ganzoo
-from ganzoo import config, datasets, paths, zoo
+from ganzoo import config, datasets, integrity, paths, zoo
 
 SHIPPED = [name for name in ganzoo.list_models()
            if zoo.available_versions(paths.shipped_models_dir() / name)]
@@ -23,7 +23,7 @@ loaded = functools.lru_cache(maxsize=None)(ganzoo.load)
 def newest(name):
     entry = paths.shipped_models_dir() / name
     version_dir = entry / str(zoo.available_versions(entry)[-1])
-    return version_dir, json.loads((version_dir / "ganzoo" / "card.json").read_text())
+    return version_dir, json.loads((version_dir / integrity.CARD).read_text())
 
 
 def test_the_foundation_entries_ship_trained():
@@ -45,7 +45,7 @@ def test_shipped_model_samples_and_serves_the_same_images(name):
     model = loaded(name)
     assert model.zoo_version == card["version"]
     signatures = tf.saved_model.load(str(version_dir)).signatures
-    if hasattr(model, "translate"):
+    if model.translation:
         inputs = datasets.load(config.load_entry(name).dataset, "test").a[:4]
         for i, direction in enumerate(model.directions):
             images = model.translate(inputs, direction)
@@ -111,7 +111,7 @@ def test_a_process_with_only_tensorflow_serves_every_shipped_entry_as_ganzoo_sam
     import sys
     import textwrap
 
-    noise = [n for n in SHIPPED if not hasattr(loaded(n), "translate")]
+    noise = [n for n in SHIPPED if not loaded(n).translation]
     jobs = {}
     for name in noise:
         version_dir, _ = newest(name)
@@ -152,7 +152,7 @@ def test_every_shipped_generator_converts_to_tflite(name):
     runner = Interpreter(
         model_content=serving.to_tflite(version_dir, batch_size=batch_size)
     ).get_signature_runner("serving_default")
-    if hasattr(model, "translate"):
+    if model.translation:
         images = datasets.load(config.load_entry(name).dataset, "test").a[:1]
         expected = model.translate(images)
         got = runner(images=images)["images"]
@@ -183,7 +183,7 @@ def test_saved_model_cli_shows_and_runs_every_shipped_entry(tmp_path):
                                capture_output=True, text=True, timeout=300)
         for signature in model.serving_signatures():
             assert f"signature_def['{signature}']" in shown.stdout, (name, signature)
-        if hasattr(model, "translate"):
+        if model.translation:
             inputs = {"images": datasets.load(config.load_entry(name).dataset, "test").a[:1]}
             expected = model.translate(inputs["images"])
         else:

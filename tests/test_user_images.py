@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import ganzoo
-from ganzoo import config, paths, zoo
+from ganzoo import config, integrity, paths, zoo
 from ganzoo.training import runner
 from tests.conftest import tiny_overrides
 from tests.real_images import celeba_like, write_folder, write_unpaired
@@ -54,7 +54,7 @@ def test_celeba_zip_as_downloaded_trains_exports_loads_and_samples(tmp_path):
     served = tf.saved_model.load(str(user_dir / "dcgan_celeba" / "1")).signatures["generate"]
     out = served(seed=tf.constant(0, tf.int64), count=tf.constant(4))["images"].numpy()
     np.testing.assert_allclose(out, images, atol=1e-5)
-    card = json.loads((user_dir / "dcgan_celeba" / "1" / "ganzoo" / "card.json").read_text())
+    card = json.loads((user_dir / "dcgan_celeba" / "1" / integrity.CARD).read_text())
     assert card["data"]["source"] == str(archive) and card["data"]["crop"] == "celeba"
     assert card["data"]["counts"]["used"] == 24 and len(card["data"]["manifest_sha256"]) == 64
     from ganzoo import evaluate  # measured on the held-out split, stored in the user's card
@@ -63,7 +63,7 @@ def test_celeba_zip_as_downloaded_trains_exports_loads_and_samples(tmp_path):
     assert report["reference"].startswith(f"{card['data']['counts']['test_images']} held-out")
     assert "copies_training_data" in report["memorization"]
     assert report["distribution"].startswith("skipped:")  # too few held-out faces for FID
-    card = json.loads((user_dir / "dcgan_celeba" / "1" / "ganzoo" / "card.json").read_text())
+    card = json.loads((user_dir / "dcgan_celeba" / "1" / integrity.CARD).read_text())
     assert card["checks"]["memorization"] == report["memorization"]
 
 

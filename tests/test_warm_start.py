@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from ganzoo import config
+from ganzoo import config, integrity
 from ganzoo.training import runner
 from tests.conftest import tiny_overrides
 from tests.conftest import tiny_ring as ring_of
@@ -17,7 +17,7 @@ def tiny_ring(**overrides):
 
 
 def card_of(version_dir):
-    return json.loads((version_dir / "ganzoo" / "card.json").read_text())
+    return json.loads((version_dir / integrity.CARD).read_text())
 
 
 def max_difference(a, b):

@@ -28,11 +28,6 @@ flags.DEFINE_float("budget_s", 240.0, "Training seconds each recipe gets to reac
 FLAGS = flags.FLAGS
 
 # The default entry of each family: its MNIST (or emoji) entry, which trains on embedded data.
-DEFAULT_ENTRIES = {
-    "gan": "gan_mnist", "dcgan": "dcgan_mnist", "cgan": "cgan_mnist", "wgan": "wgan_mnist",
-    "wgangp": "wgangp_mnist", "sngan": "sngan_mnist", "progan": "progan_mnist",
-    "pix2pix": "pix2pix_emoji", "cyclegan": "cyclegan_emoji",
-}
 QUICK_ENTRIES = ("gan_mnist", "dcgan_mnist")
 
 
@@ -59,10 +54,17 @@ def print_table(title: str, rows: list[dict], columns: list[str]) -> None:
               flush=True)
 
 
+def reference_entries() -> list[str]:
+    """Each family's declared reference entry, in family-name order."""
+    from ganzoo import models
+
+    return [models.get_family(name).reference_entry for name in models.family_names()]
+
+
 def families_section(steps, warmup) -> list[dict]:
     from ganzoo.bench import throughput
 
-    entries = QUICK_ENTRIES if FLAGS.quick else tuple(DEFAULT_ENTRIES.values())
+    entries = QUICK_ENTRIES if FLAGS.quick else reference_entries()
     rows = [throughput.entry_images_per_second(name, None, steps, warmup) for name in entries]
     print_table("Training throughput, each family's default entry (as configured)",
                 rows, ["entry", "setting", "batch_size", "seconds_per_step", "images_per_second"])

@@ -15,7 +15,8 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from ganzoo.models.base import AdversarialHyperparameters, AdversarialModel
+from ganzoo.models.base import AdversarialModel
+from ganzoo.models.hyperparameters import AdversarialHyperparameters
 
 NOISE_DIM = 100
 BATCH_SIZE = 256

@@ -130,7 +130,7 @@ def image_folder(cfg) -> Path | None:
 def preparation_settings(cfg):
     """How `cfg` wants its image files prepared, from its data section and its family."""
     from ganzoo.imagefiles.prepare import Settings
-    from ganzoo.registry import get_family
+    from ganzoo.models import get_family
 
     d = cfg.data
     family = get_family(cfg.family)
@@ -152,7 +152,7 @@ def prepared_folder(cfg) -> Path | None:
     against what its family trains on; None when its data is not files."""
     from ganzoo.imagefiles import store
     from ganzoo.imagefiles.prepare import ensure_prepared
-    from ganzoo.registry import get_family
+    from ganzoo.models import get_family
 
     source = image_folder(cfg)
     if source is None:
@@ -192,7 +192,7 @@ def spec_for_entry(cfg) -> tuple[tuple[int, ...], int | None]:
         return spec(cfg.dataset, cfg.data.image_size, cfg.data.padding)
     size = preparation_settings(cfg).size + 2 * cfg.data.padding
     shape = (size, size, cfg.data.channels)
-    from ganzoo.registry import get_family
+    from ganzoo.models import get_family
 
     if not get_family(cfg.family).conditional:
         return shape, None
@@ -224,7 +224,7 @@ def evaluator_for_entry(cfg) -> str | None:
 
 def kind_for_entry(cfg) -> str:
     """"images", "pairs" or "points": what `cfg` trains on, known without loading it."""
-    from ganzoo.registry import get_family
+    from ganzoo.models import get_family
 
     if get_family(cfg.family).translation:
         return "pairs"

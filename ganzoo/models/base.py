@@ -14,114 +14,28 @@ under N replicas come from `two_player.TwoPlayerModel`):
   so a whole GAN saves and reloads as `.keras` (safe mode, no Lambda layers).
 """
 
-import dataclasses
-from dataclasses import dataclass
-from typing import Literal
 
 import keras
-import numpy as np
 import tensorflow as tf
 from absl import logging
 
 from ganzoo import losses
-from ganzoo.config import ConfigError, build_dataclass
+from ganzoo.models.hyperparameters import AdversarialHyperparameters
+from ganzoo.models.sampling import Sampling
 from ganzoo.models.two_player import TwoPlayerModel
 from ganzoo.nn import bodies, diffaugment, latent_code
+from ganzoo.schema import ConfigError
 
 CLUSTER_CODE = "cluster_code"  # the self-conditioned generator's ClusterCode layer
-Objective = Literal["non_saturating", "minimax", "wasserstein", "hinge", "least_squares"]
-UpdateOrder = Literal["alternating", "simultaneous"]
-
-
-@dataclass(frozen=True)
-class AdversarialHyperparameters:
-    latent_dim: int = 100
-    d_steps: int = 1  # discriminator updates per generator update (k in Goodfellow et al.)
-    ema_decay: float = 0.999  # 0 disables the generator EMA
-    loss: Objective = "non_saturating"  # a key of ganzoo.losses.OBJECTIVES
-    label_smoothing: float = 0.0  # one-sided, on real targets (minimax/non_saturating only)
-    pack: int = 1  # PacGAN: the discriminator judges `pack` samples jointly (Lin et al. 2018)
-    augment: str = ""  # DiffAugment policy, e.g. "color,translation,cutout"
-    # Top-k training (Sinha et al. 2020): G learns from the best-scored share of its
-    # fakes, annealed from 1 by x0.99 every `top_k_period` G steps down to `top_k`.
-    top_k: float = 1.0  # 1 disables it; the paper uses 0.5-0.75
-    top_k_period: int = 1000
-    # InfoGAN (Chen et al. 2016): z's first coordinate carries a uniform code of this many
-    # categories, which a network Q must read back from the sample (ganzoo.nn.latent_code).
-    latent_categories: int = 0  # 0 disables it; infogan_grid25 uses 50 for its 25 modes
-    info_weight: float = 1.0  # lambda, on the generator's and Q's side (the paper's 1)
-    # R1 (Mescheder et al. 2018): gamma / 2 * E||grad D(x_real)||^2 added to D's loss.
-    r1_gamma: float = 0.0  # 0 disables it; the paper uses 10 for most of its data sets
-    # Self-conditioned GAN (Liu et al. 2020): the training images are split into this many
-    # k-means clusters (ganzoo.datasets.clusters), and both networks are conditioned on the
-    # cluster as a conditional GAN is on classes: z's first coordinate carries it (drawn with
-    # the clusters' shares), and the discriminator has one output per cluster.
-    self_conditioning: int = 0  # 0 disables it
-    # "alternating": D steps, then G on a fresh fake batch (Goodfellow et al. 2014).
-    # "simultaneous": one fake batch, both gradients from the same networks, as the
-    # TensorFlow DCGAN tutorial's step does; a third cheaper per step, d_steps must be 1.
-    update: UpdateOrder = "alternating"
-
-    def __post_init__(self):
-        if self.latent_dim <= 0:
-            raise ConfigError(f"model.latent_dim must be positive, got {self.latent_dim}")
-        if self.d_steps < 1:
-            raise ConfigError(f"model.d_steps must be at least 1, got {self.d_steps}")
-        if not 0.0 <= self.ema_decay < 1.0:
-            raise ConfigError(f"model.ema_decay must be in [0, 1), got {self.ema_decay}")
-        if self.pack < 1:
-            raise ConfigError(f"model.pack must be at least 1, got {self.pack}")
-        if self.label_smoothing and self.loss not in ("minimax", "non_saturating"):
-            raise ConfigError(f"model.label_smoothing applies to cross-entropy losses, not "
-                              f"'{self.loss}'")
-        if self.update not in ("alternating", "simultaneous"):
-            raise ConfigError(f"model.update must be 'alternating' or 'simultaneous', "
-                              f"got {self.update!r}")
-        if self.update == "simultaneous" and self.d_steps != 1:
-            raise ConfigError(f"model.update = 'simultaneous' needs model.d_steps = 1, "
-                              f"got {self.d_steps}")
-        if not 0.0 < self.top_k <= 1.0:
-            raise ConfigError(f"model.top_k must be in (0, 1], got {self.top_k}")
-        if self.top_k_period < 1:
-            raise ConfigError(f"model.top_k_period must be at least 1, got {self.top_k_period}")
-        if self.latent_categories == 1 or self.latent_categories < 0:
-            raise ConfigError(f"model.latent_categories must be 0 (off) or >= 2, "
-                              f"got {self.latent_categories}")
-        if self.latent_categories and self.latent_dim < 2:
-            raise ConfigError(f"model.latent_categories needs model.latent_dim >= 2 (the code "
-                              f"takes z's first coordinate), got {self.latent_dim}")
-        if self.info_weight < 0:
-            raise ConfigError(f"model.info_weight must be >= 0, got {self.info_weight}")
-        if self.r1_gamma < 0:
-            raise ConfigError(f"model.r1_gamma must be >= 0 (0 = off), got {self.r1_gamma}")
-        if self.self_conditioning == 1 or self.self_conditioning < 0:
-            raise ConfigError(f"model.self_conditioning must be 0 (off) or >= 2 clusters, "
-                              f"got {self.self_conditioning}")
-        if self.self_conditioning and self.latent_categories:
-            raise ConfigError("model.self_conditioning and model.latent_categories both read z's "
-                              "first coordinate; pick one")
-        if self.self_conditioning and self.pack > 1:
-            raise ConfigError("model.self_conditioning: a pack mixes samples of different "
-                              "clusters, so it cannot be judged as one cluster; set model.pack = 1")
-        if self.self_conditioning and self.latent_dim < 2:
-            raise ConfigError(f"model.self_conditioning needs model.latent_dim >= 2 (the cluster "
-                              f"takes z's first coordinate), got {self.latent_dim}")
-        try:
-            diffaugment.parse_policy(self.augment)
-        except ValueError as err:
-            raise ConfigError(f"model.augment: {err}") from None
-
-
-class AdversarialModel(TwoPlayerModel):
+class AdversarialModel(Sampling, TwoPlayerModel):
     """Generator + discriminator trained by `fit`. Subclasses define the networks."""
 
     Hyperparameters = AdversarialHyperparameters
     tracked_metrics = ("d_loss", "g_loss", "real_score", "fake_score", "g_grad_norm")
 
     def __init__(self, hparams, image_shape, num_classes=None, class_names=None, **kwargs):
-        super().__init__(**kwargs)
-        if not isinstance(hparams, self.Hyperparameters):
-            hparams = build_dataclass(self.Hyperparameters, hparams, type(self).__name__, "model")
+        super().__init__(hparams, image_shape, num_classes, class_names, **kwargs)
+        hparams = self.hparams
         if self.conditional and not num_classes:
             raise ValueError(f"{type(self).__name__} needs num_classes (a labelled data set)")
         if self.conditional and hparams.pack > 1:
@@ -130,13 +44,6 @@ class AdversarialModel(TwoPlayerModel):
             raise ConfigError("model.latent_categories: a conditional family already has labels")
         if self.conditional and hparams.self_conditioning:
             raise ConfigError("model.self_conditioning: a conditional family already has labels")
-        self.hparams = hparams
-        self.image_shape = tuple(int(d) for d in image_shape)
-        self.num_classes = int(num_classes) if num_classes else None
-        # The names of the label indices (a user's class folders), so `sample` takes names.
-        self.class_names = tuple(class_names) if class_names else None
-        if self.class_names and len(self.class_names) != self.num_classes:
-            raise ValueError(f"{len(self.class_names)} class names for {self.num_classes} classes")
         self._augment_policy = diffaugment.parse_policy(hparams.augment)
         if self._augment_policy and len(self.image_shape) != 3:
             raise ConfigError("model.augment: DiffAugment needs image data (H, W, C)")
@@ -190,13 +97,13 @@ class AdversarialModel(TwoPlayerModel):
         return variables
 
     def discriminator_loss(self, real_logits, fake_logits):
-        loss = losses.OBJECTIVES[self.hparams.loss][1]
+        loss = losses.OBJECTIVES[self.hparams.loss].discriminator
         if self.hparams.label_smoothing:
             return loss(real_logits, fake_logits, label_smoothing=self.hparams.label_smoothing)
         return loss(real_logits, fake_logits)
 
     def generator_loss(self, fake_logits):
-        return losses.OBJECTIVES[self.hparams.loss][0](fake_logits,
+        return losses.OBJECTIVES[self.hparams.loss].generator(fake_logits,
                                                        self.generator_weights(fake_logits))
 
     def generator_weights(self, fake_logits):
@@ -408,79 +315,6 @@ class AdversarialModel(TwoPlayerModel):
             return self.generate(inputs["z"], inputs["labels"], training=training)
         return self.generate(inputs, training=training)
 
-    def sample(self, n, labels=None, seed=None, batch_size=500, codes=None, truncation=None):
-        """`n` images as float32 (n, H, W, C) in [-1, 1]; the same seed gives the same images.
-
-        `labels` (conditional families): n class indices, or class names for a model trained
-        on class folders (`labels=["cat", "dog"]`).
-        `codes` (n integers) picks InfoGAN's latent category, or the self-conditioned GAN's
-        cluster, per sample; without it the category is drawn with z.
-        `truncation` psi in (0, 1] scales z toward 0, so samples lie nearer the generator's
-        typical output: less variety, fewer failures (1 or None: no truncation).
-        """
-        n = _positive_int(n, "n")
-        seed = np.random.SeedSequence().entropy % 2**31 if seed is None else int(seed)
-        z = self._truncated(self.noise(n, seed), truncation)
-        if codes is not None and self.hparams.self_conditioning:
-            z = self.conditioned_noise(z, self._codes_for(n, codes))
-        elif codes is not None:
-            z = tf.constant(latent_code.latent_with_category(
-                self._codes_for(n, codes), np.asarray(z)[:, 1:], self.hparams.latent_categories))
-        return self._generated(z, self._labels_for(n, labels, seed), batch_size)
-
-    def walk(self, seeds, frames=16, labels=None, truncation=None, batch_size=500):
-        """Images along a spherical path through the noise of each seed in turn:
-        (len(seeds) - 1) * frames + 1 of them, where image i * frames is `sample(1, seed=seeds[i])`.
-
-        `labels` (conditional families): none (the first seed's class, held), one label
-        (held), or one per seed (the class changes halfway between two seeds).
-        """
-        seeds = [int(s) for s in seeds]
-        frames = _positive_int(frames, "frames")
-        if len(seeds) < 2:
-            raise ValueError(f"a walk needs two or more seeds, got {seeds}")
-        keys = np.concatenate([np.asarray(self.noise(1, s)) for s in seeds])
-        path = [slerp(keys[i], keys[i + 1], t) for i in range(len(seeds) - 1)
-                for t in np.arange(frames) / frames] + [keys[-1]]
-        z = self._truncated(tf.constant(np.stack(path), tf.float32), truncation)
-        steps = len(path)
-        if not self.conditional:
-            return self._generated(z, self._labels_for(steps, labels, seeds[0]), batch_size)
-        if labels is None:
-            labels = [int(self._labels_for(1, None, seeds[0])[0])]
-        labels = self._label_indices(labels if isinstance(labels, (list, tuple)) else [labels])
-        if len(labels) not in (1, len(seeds)):
-            raise ValueError(f"give one label, or one per seed ({len(seeds)}), got {len(labels)}")
-        nearest = np.minimum(np.rint(np.arange(steps) / frames).astype(int), len(labels) - 1)
-        return self._generated(z, self._labels_for(steps, np.asarray(labels)[nearest], 0),
-                               batch_size)
-
-    def noise(self, n, seed):
-        """The z of `sample(n, seed=seed)`."""
-        return tf.random.stateless_normal((n, self.hparams.latent_dim), seed=(int(seed), 0))
-
-    def _truncated(self, z, truncation):
-        if truncation is None:
-            return z
-        psi = float(truncation)
-        if not 0.0 < psi <= 1.0:
-            raise ValueError(f"truncation must be in (0, 1], got {truncation}")
-        if self.hparams.latent_categories or self.hparams.self_conditioning:
-            # the first coordinate picks the code or cluster; scaling it would pick others
-            return tf.concat([z[:, :1], psi * z[:, 1:]], axis=1)
-        return psi * z
-
-    def _generated(self, z, labels, batch_size):
-        chunks = []
-        for start in range(0, int(z.shape[0]), batch_size):
-            part = slice(start, start + batch_size)
-            chunk_labels = None if labels is None else labels[part]
-            chunks.append(
-                self.generate(z[part], chunk_labels, training=False,
-                              generator=self.sampling_generator)
-            )
-        return np.concatenate([np.asarray(c, np.float32) for c in chunks])
-
     def exported_generators(self) -> list:
         return [self.sampling_generator]
 
@@ -489,59 +323,6 @@ class AdversarialModel(TwoPlayerModel):
         from ganzoo import serving
 
         return serving.noise_signatures(self)
-
-    def _codes_for(self, n, codes):
-        categories = self.hparams.latent_categories or self.hparams.self_conditioning
-        if not categories:
-            raise ValueError(f"{type(self).__name__} was trained without a latent code or "
-                             f"clusters (model.latent_categories = model.self_conditioning = 0); "
-                             f"do not pass codes")
-        return _indices(codes, n, categories, "codes")
-
-    def _labels_for(self, n, labels, seed):
-        if not self.conditional:
-            if labels is not None:
-                raise ValueError(f"{type(self).__name__} is unconditional; do not pass labels")
-            return None
-        if labels is None:  # uniform over classes, from the same seed
-            return tf.random.stateless_uniform(
-                (n,), seed=(seed, 1), maxval=self.num_classes, dtype=tf.int32
-            )
-        return tf.constant(_indices(self._label_indices(labels), n, self.num_classes, "labels"),
-                           tf.int32)
-
-    def _label_indices(self, labels):
-        """Class names (the folders the model was trained on) as their indices; ints as given."""
-        labels = list(labels) if not isinstance(labels, (np.ndarray, tf.Tensor)) else labels
-        if not any(isinstance(label, str) for label in labels):
-            return labels
-        names = self.class_names or ()
-        unknown = [label for label in labels if isinstance(label, str) and label not in names]
-        if unknown:
-            known = ", ".join(names) if names else "none: this model's classes are numbered"
-            raise ValueError(f"unknown class name '{unknown[0]}'; classes: {known}")
-        return [names.index(label) if isinstance(label, str) else label for label in labels]
-
-    # ----- serialization ---------------------------------------------------------
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "hparams": dataclasses.asdict(self.hparams),
-            "image_shape": list(self.image_shape),
-            "num_classes": self.num_classes,
-            "class_names": list(self.class_names) if self.class_names else None,
-        }
-
-
-def slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
-    """Spherical interpolation from a to b: Gaussian noise lives near a sphere, and a straight
-    line between two draws passes through the improbable middle (White 2016)."""
-    cos = np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))
-    omega = np.arccos(np.clip(cos, -1.0, 1.0))
-    if np.sin(omega) < 1e-6:
-        return (1.0 - t) * a + t * b
-    return (np.sin((1.0 - t) * omega) * a + np.sin(t * omega) * b) / np.sin(omega)
 
 
 def unit_range(images):
@@ -581,17 +362,3 @@ def _warn_if_r1_splits_batch_norm(discriminator):
                         replicas)
 
 
-def _indices(values, n, count, name) -> np.ndarray:
-    """`values` as n integers in [0, count), or a ValueError that says which rule failed."""
-    values = np.asarray(values)
-    if values.shape != (n,) or not np.issubdtype(values.dtype, np.integer):
-        raise ValueError(f"{name} must be {n} integers (one per sample), got shape {values.shape}")
-    if values.min() < 0 or values.max() >= count:
-        raise ValueError(f"{name} must be in [0, {count}), got {values.min()}..{values.max()}")
-    return values
-
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)

@@ -17,6 +17,8 @@ from ganzoo.registry import register_family
 @register_family("cgan")
 class CGAN(AdversarialModel):
     Hyperparameters = DCGANHyperparameters
+    reference_entry = "cgan_mnist"
+    test_sizes = {"latent_dim": 8, "generator_filters": 4, "discriminator_filters": 4}
     conditional = True
 
     def _one_hot(self, labels):

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import keras
 
-from ganzoo.models.base import AdversarialHyperparameters, AdversarialModel
+from ganzoo.models.base import AdversarialModel
+from ganzoo.models.hyperparameters import AdversarialHyperparameters
 from ganzoo.nn import bodies
 from ganzoo.registry import register_family
 
@@ -25,6 +26,11 @@ class DCGANHyperparameters(AdversarialHyperparameters):
 @register_family("dcgan")
 class DCGAN(AdversarialModel):
     Hyperparameters = DCGANHyperparameters
+    reference_entry = "dcgan_mnist"
+    test_sizes = {"latent_dim": 8, "generator_filters": 4, "discriminator_filters": 4}
+    # batch norm is synchronized across replicas; the entry's R1 is close to, but not exactly,
+    # replica-invariant with batch norm in D (pinned in tests/test_distributed.py)
+    replica_settings = {"r1_gamma": 0.0}
     discriminator_norm = "batch"
 
     def build_generator(self, name="generator"):

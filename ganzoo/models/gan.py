@@ -12,7 +12,8 @@ from typing import Literal
 
 import keras
 
-from ganzoo.models.base import AdversarialHyperparameters, AdversarialModel
+from ganzoo.models.base import AdversarialModel
+from ganzoo.models.hyperparameters import AdversarialHyperparameters
 from ganzoo.nn import bodies
 from ganzoo.nn.bodies import check_maxout
 from ganzoo.registry import register_family
@@ -35,6 +36,9 @@ class GANHyperparameters(AdversarialHyperparameters):
 @register_family("gan")
 class GAN(AdversarialModel):
     Hyperparameters = GANHyperparameters
+    reference_entry = "gan_mnist"
+    test_sizes = {"latent_dim": 8, "generator_units": [16, 16], "discriminator_units": [16, 16]}
+    replica_settings = {"discriminator_dropout": 0.0}  # dropout masks follow the batch split
 
     def build_generator(self, name="generator"):
         z = keras.Input((self.hparams.latent_dim,), name="z")

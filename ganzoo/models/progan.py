@@ -33,8 +33,8 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from ganzoo.config import ConfigError
-from ganzoo.models.base import AdversarialHyperparameters, AdversarialModel, Objective, unit_range
+from ganzoo.models.base import AdversarialModel, unit_range
+from ganzoo.models.hyperparameters import AdversarialHyperparameters, Objective
 from ganzoo.models.wgangp import gradient_penalty
 from ganzoo.nn import blocks
 from ganzoo.nn.progan_layers import (
@@ -45,6 +45,7 @@ from ganzoo.nn.progan_layers import (
     PixelNorm,
 )
 from ganzoo.registry import register_family
+from ganzoo.schema import ConfigError
 
 START_SIZE = 4
 
@@ -68,11 +69,6 @@ class ProGANHyperparameters(AdversarialHyperparameters):
     @property
     def levels(self) -> int:
         return len(self.filters)
-
-    @property
-    def schedule_steps(self) -> int:
-        """Steps until the last level is fully faded in and stabilized."""
-        return (2 * self.levels - 1) * self.phase_steps
 
 
 def level_and_alpha(step, levels: int, phase_steps: int):
@@ -108,6 +104,13 @@ def critic_weights(level, alpha, levels: int):
 @register_family("progan")
 class ProGAN(AdversarialModel):
     Hyperparameters = ProGANHyperparameters
+    reference_entry = "progan_mnist"
+    test_sizes = {"latent_dim": 8}
+    replica_settings = {"phase_steps": 1}  # minibatch stddev in groups; the fade-in moves
+
+    @classmethod
+    def test_overrides(cls, levels: int = 2) -> dict:
+        return {**super().test_overrides(), "model.filters": [4] * levels}
     grows_with_step = True
 
     def __init__(self, hparams, image_shape, num_classes=None, **kwargs):

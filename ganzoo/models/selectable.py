@@ -11,10 +11,11 @@ from typing import Literal
 
 import keras
 
-from ganzoo.config import ConfigError
-from ganzoo.models.base import AdversarialHyperparameters, AdversarialModel
+from ganzoo.models.base import AdversarialModel
+from ganzoo.models.hyperparameters import AdversarialHyperparameters
 from ganzoo.nn import bodies
 from ganzoo.nn.bodies import check_maxout
+from ganzoo.schema import ConfigError
 
 
 @dataclass(frozen=True)

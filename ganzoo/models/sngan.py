@@ -8,7 +8,7 @@ layer's Lipschitz constant by 1 without a penalty or clipping.
 
 from dataclasses import dataclass
 
-from ganzoo.models.base import Objective
+from ganzoo.models.hyperparameters import Objective
 from ganzoo.models.selectable import SelectableBodyModel, SelectableHyperparameters
 from ganzoo.registry import register_family
 
@@ -21,4 +21,7 @@ class SNGANHyperparameters(SelectableHyperparameters):
 @register_family("sngan")
 class SNGAN(SelectableBodyModel):
     Hyperparameters = SNGANHyperparameters
+    reference_entry = "sngan_mnist"  # power-iteration state under replicas
+    test_sizes = {"latent_dim": 8, "generator_filters": 4, "discriminator_filters": 4,
+                  "generator_units": [16, 16], "discriminator_units": [16, 16]}
     discriminator_norm = "spectral"

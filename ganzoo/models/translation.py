@@ -10,7 +10,6 @@ and out, checked strictly, since a wrong range or size gives plausible-looking
 garbage rather than an error.
 """
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,9 +17,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganzoo.config import ConfigError, build_dataclass
 from ganzoo.models.two_player import TwoPlayerModel
 from ganzoo.nn import image_to_image
+from ganzoo.schema import ConfigError
 
 
 @dataclass(frozen=True)
@@ -56,15 +55,10 @@ class TranslationModel(TwoPlayerModel):
     translation = True
     directions: tuple[str, ...] = ("a2b",)
 
-    def __init__(self, hparams, image_shape, num_classes=None, **kwargs):
-        super().__init__(**kwargs)
-        if not isinstance(hparams, self.Hyperparameters):
-            hparams = build_dataclass(self.Hyperparameters, hparams, type(self).__name__, "model")
-        self.hparams = hparams
-        self.image_shape = tuple(int(d) for d in image_shape)
+    def __init__(self, hparams, image_shape, num_classes=None, class_names=None, **kwargs):
+        super().__init__(hparams, image_shape, **kwargs)  # two domains, no classes
         if len(self.image_shape) != 3:
             raise ConfigError(f"{type(self).__name__} needs image data, not shape {image_shape}")
-        self.num_classes = None
         self.build_networks()
         self.built = True
 
@@ -143,6 +137,3 @@ class TranslationModel(TwoPlayerModel):
         # returning layers would change the weight paths inside `.keras` files.
         return [self.generator_for(d) for d in self.directions]
 
-    def get_config(self):
-        return {"name": self.name, "hparams": dataclasses.asdict(self.hparams),
-                "image_shape": list(self.image_shape), "num_classes": None}

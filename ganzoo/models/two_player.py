@@ -14,9 +14,12 @@
   (`ganzoo.training`), never in `.keras` files.
 """
 
+import dataclasses
+
 import keras
 import tensorflow as tf
 
+from ganzoo.schema import build_dataclass
 from ganzoo.training.distribute import worker_role
 
 
@@ -30,8 +33,37 @@ class TwoPlayerModel(keras.Model):
     conditional = False  # True when both networks take class labels
     translation = False  # True when the model maps images of domain A to B (pairs of sets)
 
-    def __init__(self, **kwargs):
+    # What a family declares for the zoo's tools and tests, so that adding a family is its
+    # module and an entry config. The registry-parametrized tests, the N-replica test and the
+    # bench read these; nothing lists the families.
+    reference_entry = ""  # the zoo entry that shows the family: the bench and N-replica test
+    test_sizes: dict = {}  # model.* values that shrink it to a few thousand weights, for tests
+    # model.* values under which N replicas must train exactly like one device: random
+    # per-example choices that depend on how a batch is split are switched off (tested on
+    # their own elsewhere); and the SGD rate and weight tolerance of that test
+    replica_settings: dict = {}
+    replica_learning_rate = 0.05
+    replica_tolerance = 5e-4
+
+    @classmethod
+    def test_overrides(cls, levels: int = 2) -> dict:
+        """`test_sizes` as config overrides. `levels`: resolution levels, for a family that
+        grows (ProGAN); the others ignore it."""
+        return {f"model.{key}": value for key, value in cls.test_sizes.items()}
+
+    def __init__(self, hparams, image_shape, num_classes=None, class_names=None, **kwargs):
+        """`hparams`: the family's Hyperparameters, or a dict of them (a saved config), checked
+        like an entry's [model] table. `class_names`: the names of the label indices (a user's
+        class folders), so `sample` takes names."""
         super().__init__(**kwargs)
+        if not isinstance(hparams, self.Hyperparameters):
+            hparams = build_dataclass(self.Hyperparameters, hparams, type(self).__name__, "model")
+        self.hparams = hparams
+        self.image_shape = tuple(int(d) for d in image_shape)
+        self.num_classes = int(num_classes) if num_classes else None
+        self.class_names = tuple(class_names) if class_names else None
+        if self.class_names and len(self.class_names) != self.num_classes:
+            raise ValueError(f"{len(self.class_names)} class names for {self.num_classes} classes")
         self.d_optimizer = None
         self.g_optimizer = None
         self._trackers = {name: keras.metrics.Mean(name=name) for name in self.tracked_metrics}
@@ -72,6 +104,13 @@ class TwoPlayerModel(keras.Model):
         (keras-team/keras#20329), and tracing the model's `call` on training batches
         means nothing for a GAN. Networks and both optimizers are built before `fit`.
         """
+
+    def get_config(self):
+        """What rebuilds the model (`from_config` passes it to `__init__`): the weights come
+        from the file, everything else from the hyperparameters and the data's shape."""
+        return {"name": self.name, "hparams": dataclasses.asdict(self.hparams),
+                "image_shape": list(self.image_shape), "num_classes": self.num_classes,
+                "class_names": list(self.class_names) if self.class_names else None}
 
     def compile_from_config(self, config):
         """Training state travels in checkpoints (ganzoo.training), not in `.keras` files."""

@@ -11,6 +11,7 @@ import numpy as np
 from keras import layers
 
 from ganzoo.nn import blocks
+from ganzoo.schema import ConfigError
 
 
 def mlp_generator(inputs, z, data_shape, units, *, output_activation="tanh", norm="none",
@@ -33,7 +34,6 @@ def mlp_discriminator(inputs, x, units, *, dropout=0.0, norm="none", maxout=0, o
 
 def check_maxout(pieces: int) -> None:
     """Maxout needs at least two pieces; 0 switches it off."""
-    from ganzoo.config import ConfigError
 
     if pieces == 1 or pieces < 0:
         raise ConfigError(f"model.discriminator_maxout must be 0 (off) or >= 2, got {pieces}")

@@ -32,7 +32,7 @@ from absl import logging
 from ganzoo import config as config_lib
 from ganzoo import datasets, export, files, imaging, integrity, paths, zoo
 from ganzoo.datasets import prepared
-from ganzoo.registry import get_family
+from ganzoo.models import get_family
 from ganzoo.training import callbacks as cb
 from ganzoo.training import lock
 from ganzoo.training.distribute import WorkerRole, default_strategy, worker_role, xla_usable
