@@ -23,59 +23,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ganzoo import integrity, paths
-from ganzoo.schema import ConfigError, build_dataclass, typed
+from ganzoo.schema import ConfigError, TrainConfig, build_dataclass, typed
 
-__all__ = ["ConfigError", "EntryConfig", "build_dataclass", "load_entry", "load_entry_file"]
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """How an entry is trained. One `step` is one generator update."""
-
-    batch_size: int = 64
-    steps: int = 5000
-    steps_per_epoch: int = 500  # an "epoch" = sample grid + checkpoint interval
-    optimizer: Literal["adam", "rmsprop"] = "adam"
-    d_learning_rate: float = 2e-4
-    g_learning_rate: float = 2e-4
-    beta_1: float = 0.5  # Adam only
-    beta_2: float = 0.999  # Adam only
-    # "linear": both learning rates fall linearly to 0 at train.steps (CycleGAN's
-    # schedule, over the whole run); it turns a 2D GAN's cloud into sharp modes.
-    lr_decay: Literal["none", "linear"] = "none"
-    seed: int = 0
-    jit_compile: bool = True  # XLA; docs/speed.md has what it gains on each kind of network
-    # Keras mixed precision for training only: "mixed_bfloat16" computes in bfloat16
-    # (AMX-BF16 CPUs, TPUs, recent GPUs) and keeps float32 weights; exports stay float32.
-    precision: Literal["float32", "mixed_bfloat16"] = "float32"
-    # Train steps per call of the compiled step (Keras' steps_per_execution). Small
-    # networks (the 2D MLPs) spend most of a step in Python and dispatch; running many
-    # steps in one tf.function loop removes that. Callbacks then see every N-th step.
-    steps_per_execution: int = 1
-
-    def __post_init__(self):
-        for name in ("batch_size", "steps", "steps_per_epoch", "steps_per_execution"):
-            if getattr(self, name) <= 0:
-                raise ConfigError(f"train.{name} must be positive, got {getattr(self, name)}")
-        if self.steps % self.epoch_steps:
-            raise ConfigError(
-                f"train.steps ({self.steps}) must be a multiple of train.steps_per_epoch "
-                f"({self.steps_per_epoch}): checkpoints and resumes happen at epoch ends"
-            )
-        if self.epoch_steps % self.steps_per_execution:
-            raise ConfigError(
-                f"train.steps_per_execution ({self.steps_per_execution}) must divide the "
-                f"steps of an epoch ({self.epoch_steps}), so every epoch ends on a whole call"
-            )
-
-    @property
-    def epoch_steps(self) -> int:
-        """Steps per epoch actually used: a short run is a single epoch."""
-        return min(self.steps_per_epoch, self.steps)
-
-    @property
-    def epochs(self) -> int:
-        return self.steps // self.epoch_steps
+__all__ = ["ConfigError", "DataConfig", "EntryConfig", "TrainConfig", "build_dataclass",
+           "load_entry", "load_entry_file"]
 
 
 @dataclass(frozen=True)

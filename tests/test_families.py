@@ -402,7 +402,7 @@ def test_maxout_of_one_piece_is_a_config_error(pieces):
 
 
 def test_linear_learning_rate_decay_reaches_zero_at_the_last_step():
-    from ganzoo.training.runner import make_optimizer
+    from ganzoo.models.two_player import make_optimizer
 
     train = config.load_entry("gan_grid25", {"train.lr_decay": "linear", "train.steps": 1000}).train
     g_opt = make_optimizer(train, 1e-3)

@@ -19,7 +19,7 @@ import dataclasses
 import keras
 import tensorflow as tf
 
-from ganzoo.schema import build_dataclass
+from ganzoo.schema import TrainConfig, build_dataclass
 from ganzoo.training.distribute import worker_role
 
 
@@ -83,13 +83,14 @@ class TwoPlayerModel(keras.Model):
         return super().fit(x, *args, shuffle=shuffle, **kwargs)
 
     def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
-        """Attach and build both optimizers (Adam 2e-4, beta_1 0.5 unless given).
+        """Attach and build both optimizers (by default those of the [train] defaults).
 
         `model.optimizer` is the generator's optimizer, so Keras callbacks that
         count `model.optimizer.iterations` count generator steps = train steps.
         """
-        self.d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
-        self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+        defaults = TrainConfig()
+        self.d_optimizer = d_optimizer or make_optimizer(defaults, defaults.d_learning_rate)
+        self.g_optimizer = g_optimizer or make_optimizer(defaults, defaults.g_learning_rate)
         kwargs.setdefault("jit_compile", False)
         super().compile(optimizer=self.g_optimizer, **kwargs)
         self.d_optimizer.build(self.discriminator_variables)
@@ -146,3 +147,15 @@ class TwoPlayerModel(keras.Model):
         grads = tape.gradient(loss, variables)
         optimizer.apply_gradients(zip(grads, variables))
         return grads
+
+
+def make_optimizer(train: TrainConfig, learning_rate: float, updates_per_step=1):
+    """The configured optimizer. A decaying rate is a function of the optimizer's own
+    iteration count, which checkpoints hold, so a resumed run continues the schedule;
+    the discriminator's optimizer counts `updates_per_step` updates per step."""
+    if train.lr_decay == "linear":
+        learning_rate = keras.optimizers.schedules.PolynomialDecay(
+            learning_rate, decay_steps=train.steps * updates_per_step, end_learning_rate=0.0)
+    if train.optimizer == "rmsprop":
+        return keras.optimizers.RMSprop(learning_rate)
+    return keras.optimizers.Adam(learning_rate, beta_1=train.beta_1, beta_2=train.beta_2)

@@ -33,6 +33,7 @@ from ganzoo import config as config_lib
 from ganzoo import datasets, export, files, imaging, integrity, paths, zoo
 from ganzoo.datasets import prepared
 from ganzoo.models import get_family
+from ganzoo.models.two_player import make_optimizer
 from ganzoo.training import callbacks as cb
 from ganzoo.training import lock
 from ganzoo.training.distribute import WorkerRole, default_strategy, worker_role, xla_usable
@@ -224,18 +225,6 @@ def preview_function(cfg, data):
     except (ValueError, RuntimeError):  # no test split here: show training pairs
         held_out = data
     return lambda model: imaging.translation_preview(model, held_out)
-
-
-def make_optimizer(train: config_lib.TrainConfig, learning_rate: float, updates_per_step=1):
-    """The configured optimizer. A decaying rate is a function of the optimizer's own
-    iteration count, which checkpoints hold, so a resumed run continues the schedule;
-    the discriminator's optimizer counts `updates_per_step` updates per step."""
-    if train.lr_decay == "linear":
-        learning_rate = keras.optimizers.schedules.PolynomialDecay(
-            learning_rate, decay_steps=train.steps * updates_per_step, end_learning_rate=0.0)
-    if train.optimizer == "rmsprop":
-        return keras.optimizers.RMSprop(learning_rate)
-    return keras.optimizers.Adam(learning_rate, beta_1=train.beta_1, beta_2=train.beta_2)
 
 
 MIN_FREE_BYTES = 200 * 2**20  # checkpoints of the largest zoo entries are tens of MB
