@@ -162,20 +162,21 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (KeyError, ValueError, OSError, decode.Unusable) as err:
         message = err.args[0] if isinstance(err, KeyError) and err.args else str(err)
-        print(f"ganzoo {argv[0] if argv else ''}: {' '.join(str(message).split())}",
-              file=sys.stderr)
+        print(f"ganzoo {tool}: {' '.join(str(message).split())}", file=sys.stderr)
         return 2
 
 
 def _run_tool(name: str, args: list[str]) -> int:
     module = TOOLS[name][0]
-    sys.argv = [f"ganzoo {name}", *args]
+    saved, sys.argv = sys.argv, [f"ganzoo {name}", *args]
     try:
         runpy.run_module(module, run_name="__main__", alter_sys=True)
     except SystemExit as done:
         if set(args) & HELP_FLAGS:
             return 0  # absl exits 1 after printing help; help is not a failure here
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    finally:
+        sys.argv = saved
     return 0
 
 

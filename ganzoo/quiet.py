@@ -8,7 +8,7 @@ them in TensorFlow 2.21 (they are written before it is read; tensorflow/tensorfl
 
 So the first import of TensorFlow runs with file descriptor 2 captured, and what it wrote is
 written out again without those lines: anything else, a real error or warning included, still
-shows. `GANZOO_VERBOSE=1` (or `ganzoo --verbose`) leaves TensorFlow's output alone.
+shows. The CUDA lines are dropped only where no NVIDIA driver is installed. `GANZOO_VERBOSE=1` (or `ganzoo --verbose`) leaves TensorFlow's output alone.
 """
 
 import contextlib
@@ -19,18 +19,23 @@ import os
 import re
 import sys
 import tempfile
+from pathlib import Path
 
 VERBOSE_ENV = "GANZOO_VERBOSE"
-STARTUP_NOISE = re.compile(
-    r"All log messages before absl::InitializeLog\(\) is called"
-    r"|oneDNN custom operations are on"
-    r"|Could not find cuda drivers on your machine"
-    r"|failed call to cuInit"
-    r"|Unable to register cu(DNN|FFT|BLAS) factory"
-    r"|computation placer already registered"
-    r"|This TensorFlow binary is optimized to use available CPU instructions"
-    r"|To enable the following instructions: .* rebuild TensorFlow"
-    r"|TF-TRT Warning: Could not find TensorRT")
+ALWAYS_NOISE = (r"All log messages before absl::InitializeLog\(\) is called"
+                r"|oneDNN custom operations are on"
+                r"|This TensorFlow binary is optimized to use available CPU instructions"
+                r"|To enable the following instructions: .* rebuild TensorFlow")
+# What CUDA says when there is no NVIDIA driver at all. With a driver these lines may be the
+# news a user needs (a broken install), so they are kept there.
+NO_GPU_NOISE = (r"Could not find cuda drivers on your machine"
+                r"|failed call to cuInit"
+                r"|Unable to register cu(DNN|FFT|BLAS) factory"
+                r"|computation placer already registered"
+                r"|TF-TRT Warning: Could not find TensorRT")
+HAS_NVIDIA_DRIVER = Path("/proc/driver/nvidia").exists()
+STARTUP_NOISE = re.compile(ALWAYS_NOISE if HAS_NVIDIA_DRIVER
+                           else f"{ALWAYS_NOISE}|{NO_GPU_NOISE}")
 
 
 def verbose() -> bool:
