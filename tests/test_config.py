@@ -46,8 +46,10 @@ def test_bool_is_not_an_int(config_dir):
 
 def test_unknown_family_lists_known_ones(config_dir):
     write(config_dir, "bad", 'family = "stylegan9"\ndataset = "mnist"\n')
-    with pytest.raises(config.ConfigError,
-                       match="known families: cgan, cyclegan, dcgan, gan, pix2pix, progan"):
+    from ganzoo.models import family_names
+
+    assert {"gan", "dcgan", "cyclegan"} <= set(family_names())
+    with pytest.raises(config.ConfigError, match="known families: " + ", ".join(family_names())):
         config.load_entry("bad")
 
 
