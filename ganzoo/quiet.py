@@ -8,7 +8,8 @@ them in TensorFlow 2.21 (they are written before it is read; tensorflow/tensorfl
 
 So the first import of TensorFlow runs with file descriptor 2 captured, and what it wrote is
 written out again without those lines: anything else, a real error or warning included, still
-shows. The CUDA lines are dropped only where no NVIDIA driver is installed. `GANZOO_VERBOSE=1` (or `ganzoo --verbose`) leaves TensorFlow's output alone.
+shows. The CUDA lines are dropped only where no NVIDIA driver is installed.
+`GANZOO_VERBOSE=1` (or `ganzoo --verbose`) leaves TensorFlow's output alone.
 """
 
 import contextlib
