@@ -10,6 +10,8 @@ from ganzoo.nn import latent_code
 
 
 class Sampling:
+    """`sample` and `walk`, shared by every noise-to-data family."""
+
     def sample(self, n, labels=None, seed=None, batch_size=500, codes=None, truncation=None):
         """`n` images as float32 (n, H, W, C) in [-1, 1]; the same seed gives the same images.
 
@@ -32,7 +34,8 @@ class Sampling:
 
     def walk(self, seeds, frames=16, labels=None, truncation=None, batch_size=500):
         """Images along a spherical path through the noise of each seed in turn:
-        (len(seeds) - 1) * frames + 1 of them, where image i * frames is `sample(1, seed=seeds[i])`.
+        (len(seeds) - 1) * frames + 1 of them; image i * frames is `sample(1, seed=seeds[i])`
+        with the same label.
 
         `labels` (conditional families): none (the first seed's class, held), one label
         (held), or one per seed (the class changes halfway between two seeds).
