@@ -145,4 +145,4 @@ def fit_on_white(image) -> np.ndarray:
 
 
 DATASETS = (DatasetInfo("emoji", (SIZE, SIZE, 3), kind="pairs", evaluator="translation",
-                        load=load),)
+                        load=load, style_judged=True),)
