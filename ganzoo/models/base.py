@@ -17,10 +17,10 @@ under N replicas come from `two_player.TwoPlayerModel`):
 
 import keras
 import tensorflow as tf
-from absl import logging
 
 from ganzoo import losses
 from ganzoo.models.hyperparameters import AdversarialHyperparameters
+from ganzoo.models.options import ema, packing, r1, self_conditioning, top_k
 from ganzoo.models.sampling import Sampling
 from ganzoo.models.two_player import TwoPlayerModel
 from ganzoo.nn import bodies, diffaugment, latent_code
@@ -55,7 +55,7 @@ class AdversarialModel(Sampling, TwoPlayerModel):
             self.add_tracker("code_loss")
         if hparams.r1_gamma:
             self.add_tracker("r1_penalty")
-            _warn_if_r1_splits_batch_norm(self.discriminator)
+            r1.warn_if_batch_norm_splits_it(self.discriminator)
         self.ema_generator = None
         if hparams.ema_decay > 0:
             self.ema_generator = self.build_generator(name="ema_generator")
@@ -107,13 +107,11 @@ class AdversarialModel(Sampling, TwoPlayerModel):
                                                        self.generator_weights(fake_logits))
 
     def generator_weights(self, fake_logits):
-        """Which fakes the generator learns from: all (None), or top-k training's mask.
-        Under N replicas each ranks its own slice of the batch, so the kept share is the same."""
+        """Which fakes the generator learns from: all (None), or top-k training's mask."""
         if self.hparams.top_k == 1.0:
-            return None
-        share = losses.top_k_share(self.g_optimizer.iterations, self.hparams.top_k,
-                                   self.hparams.top_k_period)
-        return losses.top_k_weights(fake_logits, share)
+            return None  # without reading the optimizer's step, which may not exist yet
+        return top_k.generator_weights(fake_logits, self.g_optimizer.iterations,
+                                       self.hparams.top_k, self.hparams.top_k_period)
 
     def generate(self, z, labels=None, training=False, generator=None):
         return (generator or self.generator)(z, training=training)
@@ -127,8 +125,7 @@ class AdversarialModel(Sampling, TwoPlayerModel):
     @property
     def discriminator_input_shape(self) -> tuple[int, ...]:
         """The data shape with its last axis multiplied by the packing degree."""
-        *rest, last = self.image_shape
-        return (*rest, last * self.hparams.pack)
+        return packing.packed_shape(self.image_shape, self.hparams.pack)
 
     def discriminate(self, images, labels=None, training=False):
         if training and self._augment_policy:
@@ -141,22 +138,11 @@ class AdversarialModel(Sampling, TwoPlayerModel):
         logits = self.score(inputs, labels, training=training)
         if not self.hparams.self_conditioning:
             return logits
-        return tf.gather(logits, tf.cast(labels, tf.int32), axis=1, batch_dims=1)[:, None]
+        return self_conditioning.own_cluster_logits(logits, labels)
 
     def pack(self, samples):
-        """PacGAN packing: m consecutive samples become one input, concatenated on the last axis.
-
-        (B, *S) -> (B / m, *S[:-1], m * S[-1]); the discriminator then scores
-        B / m packs. Lin et al. 2018 concatenate along channels, as here.
-        """
-        m = self.hparams.pack
-        if m == 1:
-            return samples
-        rank = len(self.image_shape) + 1
-        shape = tf.shape(samples)
-        grouped = tf.reshape(samples, tf.concat([[-1, m], shape[1:]], axis=0))
-        grouped = tf.transpose(grouped, [0, *range(2, rank), 1, rank])
-        return tf.reshape(grouped, (-1, *self.discriminator_input_shape))
+        """PacGAN packing (`options.packing`): the discriminator then scores B / m packs."""
+        return packing.pack(samples, self.hparams.pack, self.image_shape)
 
     # ----- training --------------------------------------------------------------
 
@@ -172,18 +158,10 @@ class AdversarialModel(Sampling, TwoPlayerModel):
                                    start_step=start_step)
 
     def clustered(self, data, seed):
-        """`data` labelled with k-means cluster ids, and the generators' codes set to draw
-        each cluster with its share of the data. The same data and seed give the same clusters,
-        so a resumed run relabels its data as the first run did."""
-        from ganzoo.datasets import clusters
-
-        data, shares = clusters.clustered(data, self.hparams.self_conditioning, seed=seed)
-        for generator in (self.generator, self.ema_generator):
-            if generator is not None:
-                generator.get_layer(CLUSTER_CODE).set_shares(shares)
-        logging.info("Self-conditioning on %d k-means clusters of %s %s: shares %.1f%% to %.1f%%",
-                     len(shares), data.name, data.split, 100 * shares.min(), 100 * shares.max())
-        return data
+        """`data` labelled with its k-means clusters, which the generators then draw from."""
+        layers = [g.get_layer(CLUSTER_CODE) for g in (self.generator, self.ema_generator)
+                  if g is not None]
+        return self_conditioning.relabelled(data, self.hparams.self_conditioning, seed, layers)
 
     def conditioned_noise(self, z, labels):
         """Self-conditioned training draws each fake in the cluster of the real image it is
@@ -281,27 +259,17 @@ class AdversarialModel(Sampling, TwoPlayerModel):
         """gamma / 2 times R1 at the real batch when `r1_gamma` is set, else 0."""
         if not self.hparams.r1_gamma:
             return 0.0
-        penalty = losses.r1_gradient_penalty(
-            real, lambda x: self.discriminate(x, labels, training=True))
+        weighted, penalty = r1.weighted_penalty(
+            real, lambda x: self.discriminate(x, labels, training=True), self.hparams.r1_gamma)
         self.track(r1_penalty=penalty)
-        return 0.5 * self.hparams.r1_gamma * penalty
+        return weighted
 
     def after_discriminator_update(self):
         """Hook after each discriminator step (weight clipping, for instance)."""
 
     def _update_ema(self):
-        # Warm-up (as in TF's ExponentialMovingAverage with num_updates): early
-        # on, the average would otherwise be mostly the random initial weights.
-        step = tf.cast(self.g_optimizer.iterations, tf.float32)
-        decay = tf.minimum(self.hparams.ema_decay, (1.0 + step) / (10.0 + step))
-        updates = []
-        for ema, live in zip(self.ema_generator.weights, self.generator.weights):
-            if live.trainable:
-                fn = lambda e, w: e.assign(decay * e + (1.0 - decay) * w)  # noqa: E731
-            else:  # batch norm statistics follow the live generator
-                fn = lambda e, w: e.assign(w)  # noqa: E731
-            updates.append((ema, fn, (live.value,)))
-        update_variables(updates)
+        decay = ema.warmed_decay(self.g_optimizer.iterations, self.hparams.ema_decay)
+        ema.update_average(self.ema_generator, self.generator, decay)
 
     # ----- inference -------------------------------------------------------------
 
@@ -331,34 +299,3 @@ def unit_range(images):
     if images.dtype == tf.uint8:
         return tf.cast(images, tf.float32) / 127.5 - 1.0
     return images
-
-
-def update_variables(updates):
-    """Apply `fn(variable, *args)` to each variable, in cross-replica context.
-
-    Variables that the optimizers do not own (the EMA copy, clipped critic
-    weights) have no aggregation rule, so under MirroredStrategy they cannot
-    be assigned from a replica; `merge_call` moves the update to where every
-    mirror is assigned the same value, as Keras' own optimizers do.
-    """
-
-    def apply(strategy):
-        for variable, fn, args in updates:
-            strategy.extended.update(variable.value, fn, args=args, group=False)
-
-    tf.distribute.get_replica_context().merge_call(apply)
-
-
-def _warn_if_r1_splits_batch_norm(discriminator):
-    """R1 under N replicas with batch norm in the discriminator is close to, not equal to,
-    one device: each sample's logit depends on the others' through the batch statistics, and
-    each replica's gradient sees only its own share of those paths (pinned by
-    tests/test_distributed.py). Say so where it happens."""
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    if replicas > 1 and any(isinstance(layer, keras.layers.BatchNormalization)
-                            for layer in discriminator.layers):
-        logging.warning("R1 (model.r1_gamma) with batch norm in the discriminator: %d replicas "
-                        "train close to, not exactly like, one device (docs/families.md, R1).",
-                        replicas)
-
-

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import tensorflow as tf
 
-from ganzoo.models.base import update_variables
+from ganzoo.models.cross_replica import update_variables
 from ganzoo.models.hyperparameters import Objective
 from ganzoo.models.selectable import SelectableBodyModel, SelectableHyperparameters
 from ganzoo.registry import register_family

@@ -1,0 +1,54 @@
+"""Each training option on its own (ganzoo/models/options/), against what its paper defines;
+tests/test_families.py covers them again through the families."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from ganzoo.models.options import ema, packing, r1, self_conditioning, top_k
+
+
+def test_packing_puts_m_consecutive_samples_side_by_side_on_the_last_axis():
+    samples = tf.reshape(tf.range(4 * 2 * 2 * 1, dtype=tf.float32), (4, 2, 2, 1))
+    packed = packing.pack(samples, 2, (2, 2, 1))
+    assert packing.packed_shape((2, 2, 1), 2) == (2, 2, 2) and packed.shape == (2, 2, 2, 2)
+    np.testing.assert_array_equal(packed[1, ..., 0], samples[2, ..., 0])  # pack 1 = samples 2, 3
+    np.testing.assert_array_equal(packed[1, ..., 1], samples[3, ..., 0])
+    assert packing.pack(samples, 1, (2, 2, 1)) is samples
+
+
+def test_the_average_warms_up_and_then_follows_the_live_weights_slowly():
+    assert float(ema.warmed_decay(0, 0.999)) == pytest.approx(0.1)
+    assert float(ema.warmed_decay(10**6, 0.999)) == pytest.approx(0.999)
+    live = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1),
+                             keras.layers.BatchNormalization()])
+    average = keras.models.clone_model(live)
+    for weight in average.weights:
+        weight.assign(tf.zeros_like(weight))
+    ema.update_average(average, live, tf.constant(0.75))
+    kernel, live_kernel = average.weights[0].numpy(), live.weights[0].numpy()
+    np.testing.assert_allclose(kernel, 0.25 * live_kernel, rtol=1e-6)  # 0.75 * 0 + 0.25 * w
+    moving_variance = [w for w in average.weights if "moving_variance" in w.path][0]
+    np.testing.assert_array_equal(moving_variance.numpy(), np.ones(1))  # copied, not averaged
+
+
+def test_r1_is_half_gamma_times_the_squared_gradient_norm_at_the_real_batch():
+    w = tf.constant([[1.0], [2.0], [-2.0]])  # D(x) = x w: grad D = w, ||w||^2 = 9
+    real = tf.random.stateless_normal((4, 3), seed=(1, 2))
+    weighted, penalty = r1.weighted_penalty(real, lambda x: tf.matmul(x, w), gamma=10.0)
+    assert float(penalty) == pytest.approx(9.0) and float(weighted) == pytest.approx(45.0)
+
+
+def test_each_sample_is_judged_by_its_own_clusters_logit():
+    logits = tf.constant([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]])
+    own = self_conditioning.own_cluster_logits(logits, tf.constant([2, 0]))
+    np.testing.assert_array_equal(own.numpy(), [[2.0], [3.0]])
+
+
+def test_top_k_keeps_the_best_scored_fakes_once_annealed():
+    logits = tf.reshape(tf.range(8, dtype=tf.float32), (8, 1))
+    assert top_k.generator_weights(logits, 0, 1.0, 10) is None
+    assert top_k.generator_weights(logits, 0, 0.5, 10).numpy().sum() == 8  # share 1 at first
+    late = top_k.generator_weights(logits, 10**6, 0.5, 10).numpy()
+    np.testing.assert_array_equal(late, [0, 0, 0, 0, 1, 1, 1, 1])  # the 4 highest logits
