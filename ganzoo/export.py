@@ -156,6 +156,13 @@ HISTORY = "HISTORY.md"  # beside the versions: the entry's trials and versions, 
 
 def write_model_card(entry_dir: Path) -> Path:
     """Render `<entry>/README.md` from the newest version's card.json (and HISTORY.md)."""
+    out = entry_dir / "README.md"
+    out.write_text(model_card(entry_dir))
+    return out
+
+
+def model_card(entry_dir: Path) -> str:
+    """The text of `<entry>/README.md`, from the newest version's card.json and HISTORY.md."""
     versions = available_versions(entry_dir)
     version_dir = entry_dir / str(versions[-1])
     card = json.loads((version_dir / integrity.CARD).read_text())
@@ -205,9 +212,7 @@ def write_model_card(entry_dir: Path) -> Path:
         *[f"- `{card['version']}/{path}`: `{digest}`" for path, digest in card["files"].items()],
         "",
     ]
-    out = entry_dir / "README.md"
-    out.write_text("\n".join(lines))
-    return out
+    return "\n".join(lines)
 
 
 def reexport(name: str, version: int | None = None, models_dir=None) -> Path:

@@ -202,3 +202,13 @@ def test_saved_model_cli_shows_and_runs_every_shipped_entry(tmp_path):
                               "--outdir", str(out)], capture_output=True, text=True, timeout=300)
         assert ran.returncode == 0, (name, ran.stderr[-2000:])
         np.testing.assert_allclose(np.load(out / "images.npy"), expected, atol=1e-5, err_msg=name)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_model_card_is_rendered_from_its_card_json_and_history(name):
+    """A card edited by hand, or a HISTORY.md or card.json changed without rendering again,
+    is stale: `python -c "from ganzoo import export; export.write_model_card(DIR)"`."""
+    from ganzoo import export
+
+    entry = paths.shipped_models_dir() / name
+    assert (entry / "README.md").read_text() == export.model_card(entry), f"{name}: stale card"
