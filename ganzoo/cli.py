@@ -266,18 +266,14 @@ def _sample(args) -> None:
 
 
 def _interpolate(args) -> None:
-    from PIL import Image
-
     from ganzoo import imaging
 
     model = _load_noise_model(args.name)
     if len(model.image_shape) != 3:
         raise ValueError(f"{args.name} draws 2D points; interpolate walks image entries")
-    labels = None if args.labels is None else args.labels
-    frames = model.walk(args.seeds, frames=args.frames, labels=labels,
+    frames = model.walk(args.seeds, frames=args.frames, labels=args.labels,
                         truncation=args.truncation)
-    pictures = [imaging.to_uint8(f) for f in frames]
-    pictures = [Image.fromarray(p.squeeze(-1) if p.shape[-1] == 1 else p) for p in pictures]
+    pictures = [imaging.to_image(imaging.to_uint8(frame)) for frame in frames]
     pictures[0].save(args.output, save_all=True, append_images=pictures[1:], loop=0,
                      duration=round(1000 / args.fps))
     print(f"wrote {len(pictures)} frames to {args.output}")
@@ -288,6 +284,7 @@ def _translate(args) -> None:
 
     import ganzoo
     from ganzoo import imaging
+    from ganzoo.datasets.base import to_unit_range
 
     model = ganzoo.load(args.name)
     if not model.translation:
@@ -300,8 +297,7 @@ def _translate(args) -> None:
             pixels.append(decode.decode(path.read_bytes(), spec)[0][0])
         except decode.Unusable as err:
             raise ValueError(f"{path}: {err}") from None
-    outputs = model.translate(np.stack(pixels).astype(np.float32) / 127.5 - 1.0,
-                              direction=args.direction)
+    outputs = model.translate(to_unit_range(np.stack(pixels)), direction=args.direction)
     args.outdir.mkdir(parents=True, exist_ok=True)
     for path, image in zip(args.files, outputs):
         imaging.save_png(imaging.to_uint8(image), args.outdir / f"{path.stem}.png")

@@ -30,7 +30,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganzoo import files, imaging, integrity, serving
-from ganzoo.zoo import KERAS_FILE, available_versions
+from ganzoo.integrity import KERAS_FILE, available_versions
 
 SAMPLE_SEED = 0
 

@@ -35,8 +35,13 @@ def grid(images: np.ndarray, columns: int | None = None, pad: int = 2) -> np.nda
     return canvas
 
 
+def to_image(picture: np.ndarray) -> Image.Image:
+    """A uint8 (H, W, C) picture as a Pillow image ("L" for one channel)."""
+    return Image.fromarray(picture.squeeze(-1) if picture.shape[-1] == 1 else picture)
+
+
 def save_png(picture: np.ndarray, path) -> None:
-    Image.fromarray(picture.squeeze(-1) if picture.shape[-1] == 1 else picture).save(path)
+    to_image(picture).save(path)
 
 
 def load_png(path) -> np.ndarray:
@@ -46,7 +51,7 @@ def load_png(path) -> np.ndarray:
 
 def png_bytes(picture: np.ndarray) -> bytes:
     buffer = io.BytesIO()
-    Image.fromarray(picture.squeeze(-1) if picture.shape[-1] == 1 else picture).save(buffer, "PNG")
+    to_image(picture).save(buffer, "PNG")
     return buffer.getvalue()
 
 

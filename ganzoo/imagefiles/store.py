@@ -45,7 +45,7 @@ class ShardWriter:
         if self._file is None:
             path = self.folder / f"{self.domain}-{len(self.shards):05d}.npy"
             self._file = open(path, "wb")
-            self._write_header(SHARD_IMAGES)
+            self._data_start = self._write_header(SHARD_IMAGES)
             self.shards.append(f"{self.folder.name}/{path.name}")
         self._file.write(np.ascontiguousarray(image).tobytes())
         self._filled += 1
@@ -63,9 +63,8 @@ class ShardWriter:
     def _finish_shard(self):
         if self._file is None:
             return
-        data_start = self._file.tell() - self._filled * int(np.prod(self.image_shape))
         self._file.seek(0)
-        if self._write_header(self._filled) != data_start:
+        if self._write_header(self._filled) != self._data_start:
             raise RuntimeError("the .npy header changed length; the shard would be corrupt")
         self._file.close()
         self._file, self._filled = None, 0

@@ -60,6 +60,11 @@ class Sampling:
         return self._generated(z, self._labels_for(steps, np.asarray(labels)[nearest], 0),
                                batch_size)
 
+    @property
+    def _code_categories(self) -> int:
+        """How many codes z's first coordinate picks from (InfoGAN's or the clusters); 0: none."""
+        return self.hparams.latent_categories or self.hparams.self_conditioning
+
     def noise(self, n, seed):
         """The z of `sample(n, seed=seed)`."""
         return tf.random.stateless_normal((n, self.hparams.latent_dim), seed=(int(seed), 0))
@@ -70,7 +75,7 @@ class Sampling:
         psi = float(truncation)
         if not 0.0 < psi <= 1.0:
             raise ValueError(f"truncation must be in (0, 1], got {truncation}")
-        if self.hparams.latent_categories or self.hparams.self_conditioning:
+        if self._code_categories:
             # the first coordinate picks the code or cluster; scaling it would pick others
             return tf.concat([z[:, :1], psi * z[:, 1:]], axis=1)
         return psi * z
@@ -87,7 +92,7 @@ class Sampling:
         return np.concatenate([np.asarray(c, np.float32) for c in chunks])
 
     def _codes_for(self, n, codes):
-        categories = self.hparams.latent_categories or self.hparams.self_conditioning
+        categories = self._code_categories
         if not categories:
             raise ValueError(f"{type(self).__name__} was trained without a latent code or "
                              f"clusters (model.latent_categories = model.self_conditioning = 0); "
