@@ -22,6 +22,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from absl import logging as absl_logging
+
 VERBOSE_ENV = "GANZOO_VERBOSE"
 ALWAYS_NOISE = (r"All log messages before absl::InitializeLog\(\) is called"
                 r"|oneDNN custom operations are on"
@@ -95,12 +97,29 @@ class _QuietTensorFlowImport(importlib.abc.MetaPathFinder):
         return spec
 
 
+class _TensorFlowInfoFilter(logging.Filter):
+    """Drops INFO records that TensorFlow's own modules log through absl's logger, which
+    ganzoo's messages share: TensorFlow's checkpoint code writes "Sharding callback
+    duration" there at every save."""
+
+    def filter(self, record):
+        return record.levelno > logging.INFO or not _TENSORFLOW_SOURCE.search(record.pathname)
+
+
+_TENSORFLOW_SOURCE = re.compile(r"[/\\](site|dist)-packages[/\\](tensorflow|keras)[/\\]")
+_ABSL_FILTER = _TensorFlowInfoFilter()
+
+
 def install() -> None:
     """Filter TensorFlow's start-up lines when it is first imported, and keep its Python INFO
-    lines ("Sharding callback duration", at every checkpoint) off the log (unless verbose)."""
+    lines ("Sharding callback duration", at every checkpoint) off the log (unless verbose):
+    those of its own logger, and those it writes through absl's."""
     if verbose():
         return
     logging.getLogger("tensorflow").setLevel(logging.WARNING)
+    # absl's own accessor: a logger named "absl" made before absl.logging is imported would
+    # be a plain Logger, and absl's records would lose their file and line.
+    absl_logging.get_absl_logger().addFilter(_ABSL_FILTER)  # ignored if already there
     if "tensorflow" in sys.modules:
         return
     if not any(isinstance(finder, _QuietTensorFlowImport) for finder in sys.meta_path):
@@ -112,3 +131,4 @@ def undo() -> None:
     os.environ[VERBOSE_ENV] = "1"
     sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _QuietTensorFlowImport)]
     logging.getLogger("tensorflow").setLevel(logging.NOTSET)
+    absl_logging.get_absl_logger().removeFilter(_ABSL_FILTER)

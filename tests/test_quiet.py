@@ -51,3 +51,19 @@ def test_fit_gives_no_shuffle_warning():
         model.fit(model.input_pipeline(data, global_batch_size=8, seed=0), epochs=1,
                   steps_per_epoch=1, verbose=0)
     assert not [w for w in caught if "shuffle" in str(w.message)]
+
+
+CHECKPOINT = ("import ganzoo, tempfile; from absl import logging; "
+              "logging.set_verbosity(logging.INFO); logging.use_absl_handler(); "
+              "import tensorflow as tf; "
+              "tf.train.Checkpoint(v=tf.Variable(1.0)).write(tempfile.mkdtemp() + '/ckpt'); "
+              "logging.info('a line of ganzoo')")
+
+
+def test_tensorflow_info_lines_through_absl_are_dropped_and_ours_keep_their_place():
+    """TensorFlow's checkpoint code logs "Sharding callback duration" through absl's logger,
+    which ganzoo's own INFO lines share."""
+    quiet_run = _stderr_of(CHECKPOINT, GANZOO_VERBOSE="0")
+    assert "Sharding callback duration" not in quiet_run
+    assert "<string>:1] a line of ganzoo" in quiet_run  # kept, with its file and line
+    assert "Sharding callback duration" in _stderr_of(CHECKPOINT, GANZOO_VERBOSE="1")

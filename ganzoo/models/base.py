@@ -14,7 +14,6 @@ under N replicas come from `two_player.TwoPlayerModel`):
   so a whole GAN saves and reloads as `.keras` (safe mode, no Lambda layers).
 """
 
-
 import keras
 import tensorflow as tf
 
@@ -27,6 +26,8 @@ from ganzoo.nn import bodies, diffaugment, latent_code
 from ganzoo.schema import ConfigError
 
 CLUSTER_CODE = "cluster_code"  # the self-conditioned generator's ClusterCode layer
+
+
 class AdversarialModel(Sampling, TwoPlayerModel):
     """Generator + discriminator trained by `fit`. Subclasses define the networks."""
 
@@ -266,6 +267,7 @@ class AdversarialModel(Sampling, TwoPlayerModel):
 
     def after_discriminator_update(self):
         """Hook after each discriminator step (weight clipping, for instance)."""
+        return None  # a docstring-only body is one AutoGraph cannot convert (it warns)
 
     def _update_ema(self):
         decay = ema.warmed_decay(self.g_optimizer.iterations, self.hparams.ema_decay)
