@@ -1,11 +1,13 @@
 """The benchmark's parts that can be checked without timing anything (no timing asserts)."""
 
+from collections import Counter
+
 import numpy as np
 import pytest
 
 from ganzoo import models
 from ganzoo.bench import __main__ as bench_cli
-from ganzoo.bench import memory, quality, tutorial
+from ganzoo.bench import memory, profile, quality, tutorial
 
 
 def test_tutorial_networks_have_the_published_parameter_counts():
@@ -68,3 +70,74 @@ def test_an_unknown_section_is_refused_naming_it():
             bench_cli.main([])
     finally:
         bench_cli.FLAGS.unparse_flags()
+
+
+def _trace(lines) -> bytes:
+    """An XSpace with a host plane holding `lines`: {line name: [(event name, start, length)]}
+    in picoseconds."""
+    from tensorflow.tsl.profiler.protobuf import xplane_pb2
+
+    space = xplane_pb2.XSpace()
+    plane = space.planes.add(name=profile.HOST_PLANE)
+    ids = {}
+    for line_name, events in lines.items():
+        line = plane.lines.add(name=line_name)
+        for name, start, length in events:
+            if name not in ids:
+                ids[name] = len(ids) + 1
+                plane.event_metadata[ids[name]].name = name
+            line.events.add(metadata_id=ids[name], offset_ps=start, duration_ps=length)
+    return space.SerializeToString()
+
+
+MS = 10**9  # picoseconds
+
+
+def test_a_trace_is_read_per_step():
+    step = "EagerLocalExecute: __inference_train_step_7"
+    trace = _trace({
+        "__main__.py": [(step, 0, 100 * MS), (step, 103 * MS, 100 * MS), (step, 205 * MS, 100 * MS),
+                   ("EagerLocalExecute: __inference_setup_1", 400 * MS, 5 * MS)],
+        "tf_Compute/1": [("d/conv/Conv2D:Conv2D", 0, 60 * MS),
+                         ("d/conv_1/Conv2D:Conv2D", 100 * MS, 60 * MS),
+                         ("d/conv_2/Conv2D:Conv2D", 200 * MS, 60 * MS),
+                         ("Mean_1:Mean", 70 * MS, 3 * MS),
+                         ("StatefulPartitionedCall:StatefulPartitionedCall", 0, 300 * MS),
+                         ("ExecutorState::Process", 0, 300 * MS)],
+        "tf_data_private_threadpool/1": [("Iterator::Root", 0, 10 * MS),
+                                         ("GatherV2:GatherV2", 2 * MS, 5 * MS),
+                                         ("add:AddV2", 20 * MS, 1 * MS)],
+    })
+    result = profile.read_trace(trace, steps=3)
+    assert result.op_counts == {"Conv2D": 1, "Mean": 1 / 3}  # no container, no tf.data op
+    assert result.op_ms["Conv2D"] == pytest.approx(60) and result.total_op_ms == pytest.approx(61)
+    assert result.call_ms == pytest.approx(100)  # the set-up call is not the step
+    assert result.between_calls_ms == pytest.approx(2.5)  # gaps of 3 and 2 ms
+    assert result.input_ops_ms == pytest.approx(6 / 3)  # its ops, not the iterator's waits
+
+
+def test_the_steps_own_ops_are_counted_from_a_real_trace():
+    import tensorflow as tf
+
+    @tf.function
+    def step(x):
+        return tf.math.cumsum(tf.math.cumsum(x, axis=0), axis=1)
+
+    x = tf.ones((64, 64))
+    step(x)
+    result = profile.profile_steps(lambda steps: [step(x) for _ in range(steps)], steps=4)
+    assert round(result.op_counts["Cumsum"]) == 2
+    assert result.call_ms > 0
+
+
+def test_added_ops_are_what_one_step_runs_beyond_the_other():
+    def profiled(counts):
+        return profile.StepProfile(steps=1, op_counts=Counter(counts), op_ms=Counter(),
+                                   call_ms=1.0, between_calls_ms=0.0, input_ops_ms=0.0)
+
+    theirs, ours = profiled({"Conv2D": 4, "Mean": 6}), profiled({"Conv2D": 4, "Mean": 11,
+                                                                 "L2Loss": 10})
+    assert profile.added_ops(theirs, ours) == {"L2Loss": 10, "Mean": 5}
+    assert [r["op_type"] for r in profile.op_rows(theirs, ours, top=1)][-1] == "all ops"
+    ours.op_ms.update({"Mean": 22.0, "L2Loss": 1.0})
+    assert profile.added_op_ms(theirs, ours) == pytest.approx(22 * 5 / 11 + 1.0)

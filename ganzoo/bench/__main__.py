@@ -21,7 +21,8 @@ flags.DEFINE_string("out", "runs/bench.json", "Where to write the results as JSO
 SECTIONS = ("families", "settings", "tutorial", "race", "memory", "data")
 flags.DEFINE_list("sections", list(SECTIONS[:-1]), f"Parts to run, of {', '.join(SECTIONS)} "
                   "(data, about 10 minutes, only when asked for).")
-flags.DEFINE_integer("rounds", 5, "Interleaved timing rounds of the tutorial comparison.")
+flags.DEFINE_integer("rounds", 5, "Interleaved timing rounds of the tutorial comparison "
+                     "(8 steps per trainer and round with --quick, 15 without).")
 flags.DEFINE_float("fid_threshold", 500.0, "FID (1,000 samples, MNIST classifier features) "
                    "that ends the time-to-quality race.")
 flags.DEFINE_float("budget_s", 240.0, "Training seconds each recipe gets to reach it.")
@@ -29,6 +30,7 @@ FLAGS = flags.FLAGS
 
 # The default entry of each family: its MNIST (or emoji) entry, which trains on embedded data.
 QUICK_ENTRIES = ("gan_mnist", "dcgan_mnist")
+PROFILE_STEPS = 5
 
 
 def machine() -> dict:
@@ -84,21 +86,48 @@ def settings_section(steps, warmup) -> list[dict]:
     return rows
 
 
-def tutorial_section(steps, warmup) -> list[dict]:
-    from ganzoo.bench.throughput import Setting, tutorial_comparison
+def tutorial_section(steps, warmup) -> dict:
+    import keras
+
+    from ganzoo.bench import profile, throughput
+    from ganzoo.bench.throughput import Setting
 
     # The tutorial trains in float32 without XLA: that setting is the like-for-like
     # comparison; bfloat16 shows what dcgan_mnist's setting adds on the same networks. (XLA,
     # 0.67x here on 2026-11-30, is left out to keep the whole bench under 15 minutes.)
     settings = [Setting(False)] if FLAGS.quick else [
         Setting(False), Setting(False, "mixed_bfloat16")]
-    rows = tutorial_comparison(steps, settings=settings,
-                               rounds=1 if FLAGS.quick else FLAGS.rounds)
+    trainers = throughput.tutorial_trainers(settings)
+    rows = throughput.tutorial_comparison(trainers, steps, rounds=FLAGS.rounds)
     print_table("Against the TensorFlow DCGAN tutorial (batch 256, same data; median of "
-                "interleaved rounds)", rows,
+                f"{FLAGS.rounds} interleaved rounds; ratio: median and range of per-round "
+                "ratios)", rows,
                 ["trainer", "seconds_per_step", "images_per_second", "ratio_to_tutorial",
-                 "rounds_images_per_second"])
-    return rows
+                 "ratio_range", "rounds_images_per_second"])
+    like_for_like = list(trainers)[1]
+    theirs = profile.profile_steps(trainers[throughput.TUTORIAL], PROFILE_STEPS)
+    ours = profile.profile_steps(trainers[like_for_like], PROFILE_STEPS)
+    keras.backend.clear_session()
+    ops = profile.op_rows(theirs, ours)
+    print_table(f"Where a step's time goes, like for like ({PROFILE_STEPS} traced steps each; "
+                "ms per step, op time summed over TensorFlow's threads; baseline: the "
+                "tutorial, other: fit)", ops,
+                ["op_type", "baseline_ops", "other_ops", "baseline_ms", "other_ms"])
+    steps_rows = [{"trainer": name, "compiled_call_ms": round(p.call_ms, 1),
+                   "between_calls_ms": round(p.between_calls_ms, 2),
+                   "input_pipeline_ops_ms": round(p.input_ops_ms, 2)}
+                  for name, p in ((throughput.TUTORIAL, theirs), (like_for_like, ours))]
+    print_table("One step: the compiled call and the Python loop between calls (ms, median "
+                "over traced steps); the input pipeline's ops on tf.data's threads (ms per step)",
+                steps_rows,
+                ["trainer", "compiled_call_ms", "between_calls_ms", "input_pipeline_ops_ms"])
+    added = profile.added_ops(theirs, ours)
+    added_ms = profile.added_op_ms(theirs, ours)
+    print(f"  ops fit's step runs beyond the tutorial's, per step (negative: fewer): {added}\n"
+          f"  their op time, estimated at their type's mean: {added_ms:.2f} ms per step, "
+          f"{added_ms / ours.total_op_ms:.2%} of the step's op time")
+    return {"trainers": rows, "profile_ops": ops, "profile_steps": steps_rows,
+            "added_ops": added, "added_op_ms": round(added_ms, 2)}
 
 
 def race_section(steps, warmup) -> dict:

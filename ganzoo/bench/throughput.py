@@ -4,6 +4,7 @@
 generator step for noise-to-image entries, the batch for translation entries.
 """
 
+import statistics
 import time
 from dataclasses import dataclass
 
@@ -67,15 +68,16 @@ def entry_images_per_second(name: str, setting: Setting | None, steps: int, warm
             "images_per_second": round(per_step / seconds, 1)}
 
 
-def tutorial_comparison(steps: int, settings, warmup_epochs: int = 1,
-                        rounds: int = 3) -> list[dict]:
-    """The tutorial's own loop vs ganzoo's `fit` on the identical networks and algorithm,
-    both on the embedded MNIST training digits, batch 256, ganzoo in each of `settings`.
+TUTORIAL = "TF DCGAN tutorial loop (tf.function, as published)"
 
-    All trainers are built and warmed up first, then timed in turn for `rounds` rounds
-    (A, B, C, A, B, C, ...), and each reports its median round: on a shared 2-core machine
-    the speed drifts by tens of percent within minutes, and interleaving puts every
-    trainer through the same drift.
+
+def tutorial_trainers(settings, warmup_epochs: int = 1) -> dict:
+    """The tutorial's own loop and ganzoo's `fit` on the identical networks and algorithm,
+    both on the embedded MNIST training digits, batch 256, ganzoo in each of `settings`;
+    built and warmed up (traced, compiled).
+
+    Returns {name: train}, where `train(steps)` runs that many steps and returns (seconds,
+    real images seen). The tutorial's name is `TUTORIAL`, first.
     """
     from ganzoo import datasets
     from ganzoo.bench import tutorial
@@ -85,12 +87,7 @@ def tutorial_comparison(steps: int, settings, warmup_epochs: int = 1,
     loop = tutorial.TutorialLoop(train_images)
     steps_per_epoch = -(-len(train_images) // tutorial.BATCH_SIZE)
     loop.train_for(warmup_epochs * steps_per_epoch)  # both traces (full and last batch)
-
-    def time_tutorial():
-        seconds, seen = loop.train_for(steps)
-        return seconds / steps, seen / seconds
-
-    trainers = {"TF DCGAN tutorial loop (tf.function, as published)": time_tutorial}
+    trainers = {TUTORIAL: loop.train_for}
     data = datasets.load("mnist", "train")
     for setting in settings:
         keras.utils.set_random_seed(0)
@@ -98,24 +95,37 @@ def tutorial_comparison(steps: int, settings, warmup_epochs: int = 1,
         batches = model.input_pipeline(data, global_batch_size=tutorial.BATCH_SIZE, seed=0)
         model.fit(batches, epochs=1, steps_per_epoch=3, verbose=0)  # tracing, XLA compile
 
-        def time_fit(model=model, batches=batches):
-            seconds = fit_seconds_per_step(model, batches, steps, warmup=0)
-            return seconds, tutorial.BATCH_SIZE / seconds
+        def train_with_fit(steps, model=model, batches=batches):
+            seconds = fit_seconds_per_step(model, batches, steps, warmup=0) * steps
+            return seconds, tutorial.BATCH_SIZE * steps
 
-        trainers[f"ganzoo model.fit, same networks and step, {setting.label}"] = time_fit
+        trainers[f"ganzoo model.fit, same networks and step, {setting.label}"] = train_with_fit
+    return trainers
 
+
+def tutorial_comparison(trainers: dict, steps: int, rounds: int = 3) -> list[dict]:
+    """Images per second of each of `tutorial_trainers`, and each one's ratio to the
+    tutorial's loop.
+
+    The trainers are timed in turn for `rounds` rounds (A, B, C, A, B, C, ...): on a shared
+    2-core machine the speed drifts by tens of percent within minutes, and interleaving puts
+    every trainer through the same drift. Each reports its median round, and its ratio is
+    the median of its per-round ratios to the tutorial's round beside it, with their range:
+    where the range straddles 1, the two are equal within this machine's noise.
+    """
     timings = {name: [] for name in trainers}
     for _ in range(rounds):
-        for name, time_one in trainers.items():
-            timings[name].append(time_one())
+        for name, train in trainers.items():
+            seconds, images = train(steps)
+            timings[name].append((seconds / steps, images / seconds))
+    tutorial_rounds = [images for _, images in timings[TUTORIAL]]
     rows = []
     for name, runs in timings.items():
         seconds, images = sorted(runs)[len(runs) // 2]  # the median round
+        ratios = sorted(i / t for (_, i), t in zip(runs, tutorial_rounds))
         rows.append({"trainer": name, "seconds_per_step": round(seconds, 4),
                      "images_per_second": round(images, 1),
+                     "ratio_to_tutorial": round(statistics.median(ratios), 3),
+                     "ratio_range": f"{ratios[0]:.3f}-{ratios[-1]:.3f}",
                      "rounds_images_per_second": [round(i, 1) for _, i in runs]})
-    keras.backend.clear_session()
-    baseline = rows[0]["images_per_second"]
-    for row in rows:
-        row["ratio_to_tutorial"] = round(row["images_per_second"] / baseline, 2)
     return rows
