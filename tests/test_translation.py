@@ -229,6 +229,7 @@ def test_residual_unet_is_input_plus_a_clipped_change(tmp_path):
 
 
 def test_resize_upsampling_replaces_every_transposed_convolution(tmp_path):
+    keras.utils.set_random_seed(0)
     model = tiny_model("pix2pix_emoji", **{"model.upsampling": "resize", "model.dropout": 0.0})
     kinds = {type(layer).__name__ for layer in model.generator.layers}
     assert "Conv2DTranspose" not in kinds and "UpSampling2D" in kinds
@@ -243,7 +244,9 @@ def test_resize_upsampling_replaces_every_transposed_convolution(tmp_path):
 
     transposed = tiny_model("pix2pix_emoji", **{"model.upsampling": "transpose",
                                                  "model.dropout": 0.0})
-    assert checkerboard(model.generator) < 1e-4 < 1e-3 < checkerboard(transposed.generator)
+    # Over seeds 0-14 the transposed checkerboard was 54x to 3,200x the resized one's (its
+    # smallest 4e-4, while the resized one reached 1.1e-4), hence a ratio on a fixed seed.
+    assert checkerboard(transposed.generator) > 20 * checkerboard(model.generator)
     path = tmp_path / "resize.keras"
     model.save(path)
     reloaded = keras.models.load_model(path, safe_mode=True)
