@@ -157,3 +157,48 @@ def test_inception_features_code_path_with_random_weights():
     assert features.shape == (3, inception.FEATURES) and np.all(np.isfinite(features))
     fid = metrics.frechet_classifier_distance_from_activations(features, features)
     assert fid == pytest.approx(0.0, abs=1e-3)
+
+
+def test_the_distribution_report_is_every_marked_metric_in_order():
+    from ganzoo.evaluation import image_metrics
+
+    reference, generated = _gaussian(300, 6, 0), _gaussian(200, 6, 1, shift=0.5)
+    report = image_metrics.distribution_report(generated, None, reference)
+    assert list(report) == ["fid", "kid", "kid_std", "precision", "recall", "density",
+                            "coverage"]
+    assert report["fid"] == round(
+        metrics.frechet_classifier_distance_from_activations(reference, generated), 4)
+    assert report["recall"] == round(neighbours.precision_recall(reference, generated)["recall"],
+                                     4)
+    logits = _gaussian(200, 10, 2, scale=3.0)
+    with_logits = image_metrics.distribution_report(generated, logits, reference)
+    assert with_logits["classifier_score"] == round(metrics.classifier_score_from_logits(logits),
+                                                    4)
+    assert "confident_share" in with_logits
+
+
+def test_a_metric_marked_where_it_is_defined_reaches_the_report(monkeypatch):
+    from ganzoo.evaluation import image_metrics
+    from ganzoo.metrics import report
+
+    monkeypatch.setitem(report.REPORTS, "distribution", dict(report.REPORTS["distribution"]))
+
+    @report.reported_in("distribution", "mean_gap")
+    def mean_gap(reference, generated):
+        return float(np.abs(reference.mean() - generated.mean()))
+
+    reference, generated = np.zeros((40, 3)), np.ones((40, 3))
+    assert image_metrics.distribution_report(generated, None, reference)["mean_gap"] == 1.0
+    with pytest.raises(ValueError, match="two metrics are named 'mean_gap'"):
+        report.reported_in("distribution", "mean_gap")(mean_gap)
+    with pytest.raises(ValueError, match="unknown report 'vibes'"):
+        report.reported_in("vibes", "mean_gap")
+
+
+def test_the_package_offers_every_modules_public_metrics():
+    from ganzoo.metrics import modes, translation
+
+    for module in (distances, modes, neighbours, translation):
+        for name in module.__all__:
+            assert getattr(metrics, name) is getattr(module, name)
+    assert len(metrics.__all__) == len(set(metrics.__all__)) > 15

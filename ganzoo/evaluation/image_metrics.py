@@ -40,20 +40,12 @@ def classifier_features(classifier: keras.Model, images: np.ndarray, batch_size=
 
 
 def distribution_report(generated_features, generated_logits, reference_features) -> dict:
-    """FID, KID, precision/recall, density/coverage; with logits (a classifier of the data's own
-    classes) also the classifier score and the share of confidently classified samples."""
-    kid, kid_std = metrics.kernel_classifier_distance_and_std_from_activations(
-        reference_features, generated_features, num_subsets=10, max_subset_size=250)
-    report = {
-        "fid": metrics.frechet_classifier_distance_from_activations(reference_features,
-                                                                     generated_features),
-        "kid": kid, "kid_std": kid_std,
-        **metrics.precision_recall(reference_features, generated_features),
-        **metrics.density_coverage(reference_features, generated_features),
-    }
+    """Every metric marked for the distribution report (FID, KID, precision/recall,
+    density/coverage, ...); with logits (a classifier of the data's own classes) also those
+    marked for the classification report (the classifier score, the confident share)."""
+    report = metrics.report.compute("distribution", reference_features, generated_features)
     if generated_logits is not None:
-        report["classifier_score"] = metrics.classifier_score_from_logits(generated_logits)
-        report["confident_share"] = metrics.confident_share_from_logits(generated_logits)
+        report.update(metrics.report.compute("classification", generated_logits))
     return {key: round(float(value), 4) for key, value in report.items()}
 
 

@@ -1,29 +1,16 @@
-"""Evaluation metrics as pure functions of samples or activations."""
+"""Evaluation metrics as pure functions of samples or activations.
 
-from ganzoo.metrics.distances import (
-    classifier_score_from_logits,
-    confident_share_from_logits,
-    frechet_classifier_distance_from_activations,
-    kernel_classifier_distance_and_std_from_activations,
-)
-from ganzoo.metrics.modes import class_mode_statistics, mixture_mode_statistics
-from ganzoo.metrics.neighbours import density_coverage, memorization, precision_recall
-from ganzoo.metrics.translation import (
-    dark_precision,
-    dark_share,
-    mean_l1,
-    misplaced_dark_l1,
-    palette_distance,
-    psnr,
-    ssim,
-    translation_report,
-)
+Each module lists its public metrics in its own `__all__`, and this package offers them all
+(`ganzoo.metrics.psnr`, ...), so a new metric is written in one module only. The metrics an
+image evaluation reports are marked where they are defined (`report.reported_in`).
+"""
 
-__all__ = [
-    "class_mode_statistics", "classifier_score_from_logits", "confident_share_from_logits",
-    "dark_precision", "dark_share", "density_coverage",
-    "frechet_classifier_distance_from_activations",
-    "kernel_classifier_distance_and_std_from_activations", "mean_l1", "memorization",
-    "misplaced_dark_l1", "palette_distance",
-    "mixture_mode_statistics", "precision_recall", "psnr", "ssim", "translation_report",
-]
+import importlib
+import pkgutil
+
+__all__ = []
+for _module in pkgutil.iter_modules(__path__):
+    _loaded = importlib.import_module(f"{__name__}.{_module.name}")
+    for _name in getattr(_loaded, "__all__", ()):
+        globals()[_name] = getattr(_loaded, _name)
+        __all__.append(_name)

@@ -19,6 +19,12 @@ import numpy as np
 from scipy import linalg
 from threadpoolctl import threadpool_limits
 
+from ganzoo.metrics.report import reported_in
+
+__all__ = ["classifier_score_from_logits", "confident_share_from_logits",
+           "frechet_classifier_distance_from_activations",
+           "kernel_classifier_distance_and_std_from_activations", "kid_as_reported"]
+
 
 def _as_matrix(activations, name) -> np.ndarray:
     array = np.asarray(activations, np.float64)
@@ -44,6 +50,7 @@ def trace_sqrt_product(sigma_a, sigma_b) -> float:
     return float(np.sum(np.sqrt(np.clip(eigenvalues.real, 0.0, None))))
 
 
+@reported_in("distribution", "fid")
 def frechet_classifier_distance_from_activations(real_activations, generated_activations) -> float:
     """FID between Gaussian fits of the two activation sets (TF-GAN's name)."""
     real = _as_matrix(real_activations, "real_activations")
@@ -92,6 +99,15 @@ def kernel_classifier_distance_and_std_from_activations(
     return float(np.mean(estimates)), float(np.std(estimates))
 
 
+@reported_in("distribution", "kid")
+def kid_as_reported(real_activations, generated_activations) -> dict:
+    """KID and its spread over 10 subsets of at most 250 samples each (the zoo's evaluations
+    draw 500 to 2,000 samples)."""
+    kid, kid_std = kernel_classifier_distance_and_std_from_activations(
+        real_activations, generated_activations, num_subsets=10, max_subset_size=250)
+    return {"kid": kid, "kid_std": kid_std}
+
+
 def _log_softmax(logits) -> np.ndarray:
     """Row-wise log class probabilities of a (n >= 2, classes) logit matrix, overflow-safe."""
     logits = _as_matrix(logits, "logits")
@@ -99,6 +115,7 @@ def _log_softmax(logits) -> np.ndarray:
     return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
 
 
+@reported_in("classification", "classifier_score")
 def classifier_score_from_logits(logits) -> float:
     """exp(E_x KL(p(y|x) || p(y))), p(y) the mean prediction (TF-GAN's name).
 
@@ -113,6 +130,7 @@ def classifier_score_from_logits(logits) -> float:
     return float(np.exp(np.mean(kl)))
 
 
+@reported_in("classification", "confident_share")
 def confident_share_from_logits(logits, threshold: float = 0.9) -> float:
     """Share of samples the classifier gives one class at least `threshold` probability.
 

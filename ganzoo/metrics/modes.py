@@ -7,6 +7,8 @@ high-quality sample. Reported: modes covered and the high-quality share.
 
 import numpy as np
 
+__all__ = ["class_mode_statistics", "mixture_mode_statistics"]
+
 
 def mixture_mode_statistics(samples, means, sigma) -> dict:
     samples = np.asarray(samples, np.float64)

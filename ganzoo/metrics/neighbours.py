@@ -19,6 +19,9 @@ FID mixes two failures in one number; these separate them.
 
 import numpy as np
 
+from ganzoo.metrics.report import reported_in
+
+__all__ = ["density_coverage", "memorization", "precision_recall"]
 DEFAULT_K = 3  # Kynkaanniemi et al. use k = 3; Naeem et al. recommend k = 5 with M = N = 10k
 
 
@@ -43,6 +46,7 @@ def kth_neighbour_radii(points, k=DEFAULT_K) -> np.ndarray:
     return np.sort(distances, axis=1)[:, k]  # column 0 is the point itself
 
 
+@reported_in("distribution", "precision_recall")
 def precision_recall(real_features, generated_features, k=DEFAULT_K) -> dict:
     real_radii = kth_neighbour_radii(real_features, k)
     generated_radii = kth_neighbour_radii(generated_features, k)
@@ -52,6 +56,7 @@ def precision_recall(real_features, generated_features, k=DEFAULT_K) -> dict:
     return {"precision": float(precision), "recall": float(recall)}
 
 
+@reported_in("distribution", "density_coverage")
 def density_coverage(real_features, generated_features, k=DEFAULT_K) -> dict:
     real_radii = kth_neighbour_radii(real_features, k)
     inside = pairwise_distances(generated_features, real_features) <= real_radii[None, :]

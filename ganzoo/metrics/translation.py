@@ -9,6 +9,9 @@ import numpy as np
 import tensorflow as tf
 from scipy import ndimage
 
+__all__ = ["dark_precision", "dark_share", "mean_l1", "misplaced_dark_l1", "palette_distance",
+           "psnr", "ssim", "translation_report"]
+
 DARK_LEVEL = 0.25  # in [0, 1]: a pixel darker than this on every channel counts as outline
 PAPER_LEVEL = 0.9  # in [0, 1]: a pixel lighter than this on every channel is background
 PALETTE_LEVELS = 8  # quantization steps per channel of `palette_distance`'s histogram
