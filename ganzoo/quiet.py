@@ -97,6 +97,9 @@ class _QuietTensorFlowImport(importlib.abc.MetaPathFinder):
         return spec
 
 
+_TENSORFLOW_SOURCE = re.compile(r"[/\\](site|dist)-packages[/\\](tensorflow|keras)[/\\]")
+
+
 class _TensorFlowInfoFilter(logging.Filter):
     """Drops INFO records that TensorFlow's own modules log through absl's logger, which
     ganzoo's messages share: TensorFlow's checkpoint code writes "Sharding callback
@@ -106,7 +109,6 @@ class _TensorFlowInfoFilter(logging.Filter):
         return record.levelno > logging.INFO or not _TENSORFLOW_SOURCE.search(record.pathname)
 
 
-_TENSORFLOW_SOURCE = re.compile(r"[/\\](site|dist)-packages[/\\](tensorflow|keras)[/\\]")
 _ABSL_FILTER = _TensorFlowInfoFilter()
 
 

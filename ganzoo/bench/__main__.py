@@ -104,7 +104,7 @@ def tutorial_section(steps, warmup) -> dict:
                 "ratios)", rows,
                 ["trainer", "seconds_per_step", "images_per_second", "ratio_to_tutorial",
                  "ratio_range", "rounds_images_per_second"])
-    like_for_like = list(trainers)[1]
+    like_for_like = list(trainers)[1]  # fit in the first setting: float32 without XLA
     theirs = profile.profile_steps(trainers[throughput.TUTORIAL], PROFILE_STEPS)
     ours = profile.profile_steps(trainers[like_for_like], PROFILE_STEPS)
     keras.backend.clear_session()
@@ -113,10 +113,10 @@ def tutorial_section(steps, warmup) -> dict:
                 "ms per step, op time summed over TensorFlow's threads; baseline: the "
                 "tutorial, other: fit)", ops,
                 ["op_type", "baseline_ops", "other_ops", "baseline_ms", "other_ms"])
-    steps_rows = [{"trainer": name, "compiled_call_ms": round(p.call_ms, 1),
-                   "between_calls_ms": round(p.between_calls_ms, 2),
-                   "input_pipeline_ops_ms": round(p.input_ops_ms, 2)}
-                  for name, p in ((throughput.TUTORIAL, theirs), (like_for_like, ours))]
+    steps_rows = [{"trainer": name, "compiled_call_ms": round(traced.call_ms, 1),
+                   "between_calls_ms": round(traced.between_calls_ms, 2),
+                   "input_pipeline_ops_ms": round(traced.input_ops_ms, 2)}
+                  for name, traced in ((throughput.TUTORIAL, theirs), (like_for_like, ours))]
     print_table("One step: the compiled call and the Python loop between calls (ms, median "
                 "over traced steps); the input pipeline's ops on tf.data's threads (ms per step)",
                 steps_rows,
