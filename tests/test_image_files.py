@@ -380,6 +380,46 @@ def test_an_interrupted_preparation_is_never_used_and_a_rerun_completes_it(tmp_p
                                                        log=lambda m: None))["counts"]["used"] == 8
 
 
+KILLED_MIDWAY = """
+import itertools, sys, time
+from ganzoo.imagefiles import prepare
+real, calls = prepare._decode_example, itertools.count()
+def stuck_after_two(task):  # two images reach their shard, then it waits to be killed
+    return real(task) if next(calls) < 2 else time.sleep(600)
+prepare._decode_example = stuck_after_two
+prepare.prepare(sys.argv[1], sys.argv[2], prepare.Settings(size=16), workers=1, progress=False)
+"""
+
+
+def test_a_preparation_killed_outright_leaves_a_folder_the_next_one_removes(tmp_path, caplog):
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from ganzoo.paths import repository_root
+
+    write_folder(tmp_path / "src", 4)
+    out = tmp_path / "out"
+    child = subprocess.Popen([sys.executable, "-c", KILLED_MIDWAY, str(tmp_path / "src"),
+                              str(out)], cwd=repository_root())
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".out.partial-*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    child.kill()  # SIGKILL: no finally block runs
+    child.wait()
+    [killed] = tmp_path.glob(".out.partial-*")
+    running = tmp_path / f".out.partial-0000aaaa-{os.getpid()}-{socket.gethostname()}"
+    elsewhere = tmp_path / f".out.partial-0000bbbb-{child.pid}-another-host"
+    for build in (running, elsewhere):
+        build.mkdir()
+    caplog.set_level("INFO")
+    run(tmp_path / "src", out)
+    assert not killed.exists() and running.exists() and elsewhere.exists()
+    assert f"Removing {killed}: a preparation of {out} that was killed" in caplog.text
+    assert store.read_manifest(out)["counts"]["used"] == 4
+
+
 def test_a_folder_without_a_complete_manifest_is_not_a_prepared_set(tmp_path):
     write_folder(tmp_path / "src", 4)
     run(tmp_path / "src", tmp_path / "out")

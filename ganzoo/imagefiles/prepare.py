@@ -18,10 +18,12 @@ import multiprocessing
 import os
 import shutil
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from absl import logging
+
+from ganzoo import files
 from ganzoo.imagefiles import decode, layout, sources, store
 from ganzoo.imagefiles.report import Progress, summary
 
@@ -84,16 +86,17 @@ def prepare(source, out, settings: Settings, *, command: str = "", workers: int 
         listing = sources.list_source(source)
     except sources.SourceError as err:
         raise PrepareError(str(err)) from None
+    for leftover in files.abandoned_builds(out):
+        logging.info("Removing %s: a preparation of %s that was killed before it finished",
+                     leftover, out)
+        shutil.rmtree(leftover, ignore_errors=True)
     started = time.perf_counter()
-    partial = out.with_name(f".{out.name}.partial-{uuid.uuid4().hex[:8]}")
-    try:
+    with files.folder_built_beside(out) as partial:
         manifest = _prepare_into(partial, listing, settings, workers, progress)
         manifest["command"] = command
         manifest["seconds"] = round(time.perf_counter() - started, 1)
         (partial / store.MANIFEST).write_text(json.dumps(manifest, indent=1))
-        _replace(out, partial)
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
+        files.move_folder_into_place(partial, out)
     return manifest
 
 
@@ -110,17 +113,6 @@ def _check_out(out: Path, source, overwrite: bool) -> None:
         return
     raise PrepareError(f"{out} exists and is not a prepared image set; choose another --out or "
                        f"pass --overwrite")
-
-
-def _replace(out: Path, partial: Path) -> None:
-    """Move the finished set into place in one rename; an older set there goes after."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{uuid.uuid4().hex[:8]}")
-        out.rename(old)
-    partial.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _prepare_into(folder: Path, listing, settings: Settings, workers, progress) -> dict:
