@@ -120,3 +120,20 @@ def test_r1_with_batch_norm_is_close_to_one_device_but_not_exact():
     moved = largest_difference(one.discriminator, two.discriminator)
     print(f"R1 with batch norm: discriminators {moved:.1e} apart")
     assert 1e-6 < moved < 1e-3
+
+
+def test_step_draws_are_the_same_on_two_replicas_as_on_one_device():
+    """DiffAugment's per-example values (and WGAN-GP's interpolates, drawn the same way) are
+    drawn for the global batch and sliced: replica r augments examples as one device does."""
+    from ganzoo.nn import diffaugment
+
+    images = tf.random.stateless_uniform((8, 8, 8, 3), seed=(5, 6), minval=-1, maxval=1)
+    seed = tf.constant([7, 8], tf.int64)
+    one = diffaugment.diff_augment(images, diffaugment.POLICIES, seed).numpy()
+    strategy = two_cpu_strategy()
+    shards = strategy.experimental_distribute_values_from_function(
+        lambda context: images[4 * context.replica_id_in_sync_group:][:4])
+    per_replica = strategy.run(tf.function(
+        lambda x: diffaugment.diff_augment(x, diffaugment.POLICIES, seed)), args=(shards,))
+    two = np.concatenate([v.numpy() for v in strategy.experimental_local_results(per_replica)])
+    np.testing.assert_allclose(two, one, atol=1e-6)

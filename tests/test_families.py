@@ -171,20 +171,36 @@ def test_packed_model_trains():
     assert int(model.g_optimizer.iterations) == 2
 
 
+SEED = tf.constant([1, 2], tf.int64)
+
+
 def test_diffaugment_keeps_shapes_changes_content_and_passes_gradients():
     x = tf.random.stateless_uniform((6, 16, 16, 3), seed=(1, 2), minval=-1, maxval=1)
     for policy in diffaugment.POLICIES:
         with tf.GradientTape() as tape:
             tape.watch(x)
-            y = diffaugment.diff_augment(x, (policy,))
+            y = diffaugment.diff_augment(x, (policy,), SEED)
             total = tf.reduce_sum(y)
         assert y.shape == x.shape
         assert not np.allclose(y.numpy(), x.numpy())
         assert float(tf.reduce_sum(tf.abs(tape.gradient(total, x)))) > 0, policy
 
 
+def test_diffaugment_draws_from_its_seed_alone():
+    """Stateless: the same seed gives the same augmentation (a resumed run repeats it), another
+    seed another, and each example draws its own."""
+    x = tf.random.stateless_uniform((6, 16, 16, 3), seed=(3, 4), minval=-1, maxval=1)
+    policy = diffaugment.POLICIES
+    same = diffaugment.diff_augment(x, policy, SEED).numpy()
+    np.testing.assert_array_equal(same, diffaugment.diff_augment(x, policy, SEED).numpy())
+    other = diffaugment.diff_augment(x, policy, SEED + 1).numpy()
+    assert not np.allclose(same, other)
+    shifted = diffaugment.diff_augment(tf.ones((6, 16, 16, 1)), ("translation",), SEED).numpy()
+    assert len({float(image.sum()) for image in shifted}) > 1  # not one shift for the batch
+
+
 def test_cutout_zeroes_a_square_of_half_the_size():
-    y = diffaugment.diff_augment(tf.ones((3, 16, 16, 1)), ("cutout",)).numpy()
+    y = diffaugment.diff_augment(tf.ones((3, 16, 16, 1)), ("cutout",), SEED).numpy()
     for image in y:
         zeros = np.argwhere(image[..., 0] == 0)
         assert 0 < len(zeros) <= 64

@@ -130,7 +130,7 @@ class AdversarialModel(Sampling, TwoPlayerModel):
 
     def discriminate(self, images, labels=None, training=False):
         if training and self._augment_policy:
-            images = diffaugment.diff_augment(images, self._augment_policy)
+            images = diffaugment.diff_augment(images, self._augment_policy, self.step_key())
         return self.judge(self.pack(images), labels, training=training)
 
     def judge(self, inputs, labels=None, training=False):
@@ -172,6 +172,7 @@ class AdversarialModel(Sampling, TwoPlayerModel):
         return self.generator.get_layer(CLUSTER_CODE).with_clusters(z, labels)
 
     def train_step(self, data):
+        self.start_step_draws()
         images, labels, z = unit_range(data["images"]), data["labels"], data["z"]
         if self.hparams.self_conditioning:
             # Noise i of the k + 1 is paired with real batch i; the generator's (the last)

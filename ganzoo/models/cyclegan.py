@@ -121,13 +121,14 @@ class CycleGAN(TranslationModel):
         return loss, scores
 
     def train_step(self, data):
+        self.start_step_draws()
         a, b = data["a"], data["b"]
         with tf.GradientTape() as tape:
             g_loss, parts, fake_a, fake_b = self.generator_objective(a, b)
             g_scaled = self.replica_share(g_loss)
         self.descend(self.g_optimizer, tape, g_scaled, self.generator_variables)
-        pooled_a = self.history_a(tf.stop_gradient(fake_a))
-        pooled_b = self.history_b(tf.stop_gradient(fake_b))
+        pooled_a = self.history_a(tf.stop_gradient(fake_a), self.step_key())
+        pooled_b = self.history_b(tf.stop_gradient(fake_b), self.step_key())
         with tf.GradientTape() as tape:
             d_loss, scores = self.discriminator_objective(a, b, pooled_a, pooled_b)
             d_scaled = self.replica_share(d_loss)

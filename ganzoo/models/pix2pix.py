@@ -64,7 +64,7 @@ class Pix2Pix(TranslationModel):
     def score(self, inputs, outputs, training):
         pairs = self._pair([inputs, outputs])
         if training and self._augment_policy:
-            pairs = diffaugment.diff_augment(pairs, self._augment_policy)
+            pairs = diffaugment.diff_augment(pairs, self._augment_policy, self.step_key())
         return self.discriminator(pairs, training=training)
 
     def objective(self, a, b, training=True):
@@ -81,6 +81,7 @@ class Pix2Pix(TranslationModel):
                                 "fake_score": tf.reduce_mean(fake_logits)}
 
     def train_step(self, data):
+        self.start_step_draws()
         with tf.GradientTape(persistent=True) as tape:
             d_loss, g_loss, parts = self.objective(data["a"], data["b"])
             d_scaled, g_scaled = self.replica_share(d_loss), self.replica_share(g_loss)

@@ -8,6 +8,8 @@
   losses divide by the replica count for that reason. Our losses are plain
   means, so every family divides them here, once.
 - Mean trackers named by the subclass, reset by Keras between epochs.
+- `step_key`: the seed of each random draw in a train step, from both optimizers' step
+  counters, so a resumed run draws what the uninterrupted run would have drawn.
 - No symbolic build in `fit`: everything is built before it (see
   `_maybe_symbolic_build`).
 - `compile_from_config` is a no-op: training state travels in checkpoints
@@ -19,6 +21,7 @@ import dataclasses
 import keras
 import tensorflow as tf
 
+from ganzoo.nn import step_random
 from ganzoo.schema import TrainConfig, build_dataclass
 from ganzoo.training.distribute import worker_role
 
@@ -136,6 +139,18 @@ class TwoPlayerModel(keras.Model):
         if worker_role(tf.distribute.get_strategy()).num_workers > 1:
             values = {name: tf.reshape(value, [1]) for name, value in values.items()}
         return values
+
+    def start_step_draws(self):
+        """Call first in `train_step`: its draws are numbered from 1 in every trace, so a
+        retrace, or the trace of a resumed run, keys each draw as before."""
+        self._draws_this_step = 0
+
+    def step_key(self) -> tf.Tensor:
+        """The seed of the next random draw of this train step (`nn.step_random`)."""
+        self._draws_this_step = getattr(self, "_draws_this_step", 0) + 1
+        counters = [opt.iterations if opt is not None else 0
+                    for opt in (self.g_optimizer, self.d_optimizer)]
+        return step_random.key(*counters, salt=self._draws_this_step)
 
     @staticmethod
     def replica_share(loss):

@@ -15,6 +15,7 @@ import tensorflow as tf
 from ganzoo import losses
 from ganzoo.models.hyperparameters import Objective
 from ganzoo.models.selectable import SelectableBodyModel, SelectableHyperparameters
+from ganzoo.nn import step_random
 from ganzoo.registry import register_family
 
 
@@ -50,32 +51,12 @@ class WGANGP(SelectableBodyModel):
 def gradient_penalty(model, real, fake, labels):
     """The WGAN-GP penalty of `model`'s critic at uniform interpolates of real and fake.
 
-    The interpolation weights are stateless, keyed on both optimizers' step
-    counters, so a run resumed from a checkpoint draws exactly what the
-    uninterrupted run would have drawn (a stateful draw restarts its sequence),
-    and drawn for the global batch, so N replicas draw what one device draws.
+    The interpolation weights (one per example) are a step draw (`nn.step_random`): a resumed
+    run draws what the uninterrupted run would have drawn, and N replicas what one device
+    draws.
     """
-    key = tf.stack([tf.convert_to_tensor(model.g_optimizer.iterations),
-                    tf.convert_to_tensor(model.d_optimizer.iterations)])
-    alpha = replica_slice_of_global_draw(tf.shape(real), tf.cast(key, tf.int64))
+    shape = tf.shape(real)
+    alpha = step_random.per_example_uniform(
+        tf.concat([shape[:1], tf.ones_like(shape[1:])], axis=0), model.step_key())
     return losses.wasserstein_gradient_penalty(
         real, fake, lambda x: model.judge(model.pack(x), labels, training=True), alpha)
-
-
-def replica_slice_of_global_draw(local_shape, key):
-    """Uniform alphas (one per example) for this replica's share of the global batch.
-
-    Every replica draws the same global vector from the same key and keeps its
-    own consecutive slice, which is how `tf.distribute` split the batch; one
-    device keeps all of it. A per-replica draw of the local size would repeat
-    one set of alphas on every replica instead.
-    """
-    context = tf.distribute.get_replica_context()
-    replicas = context.num_replicas_in_sync if context else 1
-    replica = tf.cast(context.replica_id_in_sync_group if context else 0, tf.int32)
-    local = local_shape[0]
-    ones = tf.ones_like(local_shape[1:])
-    alphas = tf.random.stateless_uniform(
-        tf.concat([[local * replicas], ones], axis=0), seed=key)
-    return tf.slice(alphas, tf.concat([[replica * local], tf.zeros_like(ones)], axis=0),
-                    tf.concat([[local], ones], axis=0))

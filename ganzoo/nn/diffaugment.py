@@ -9,9 +9,15 @@ gradients through the augmentation. Policies, as in the paper's code:
 - color:       brightness +U[-0.5, 0.5], saturation x U[0, 2], contrast x U[0.5, 1.5]
 - translation: shift by up to 1/8 of the size, zero padding
 - cutout:      zero one square of half the size at a random position
+
+The draws are stateless, keyed by the caller's `seed` (a train step's `step_key`): a resumed
+run augments as the uninterrupted run would have, and N replicas as one device
+(`step_random`).
 """
 
 import tensorflow as tf
+
+from ganzoo.nn import step_random
 
 POLICIES = ("color", "translation", "cutout")
 
@@ -24,47 +30,51 @@ def parse_policy(policy: str) -> tuple[str, ...]:
     return names
 
 
-def diff_augment(images, policy: tuple[str, ...]):
-    for name in policy:
-        images = _AUGMENTS[name](images)
+def diff_augment(images, policy: tuple[str, ...], seed):
+    """`images` through each transform of `policy`, its values drawn from `seed`."""
+    for part, name in enumerate(policy):
+        images = _AUGMENTS[name](images, step_random.split(seed, part))
     return images
 
 
-def _uniform(images, low, high):
-    return tf.random.uniform((tf.shape(images)[0], 1, 1, 1), low, high)
+def _per_example(x, seed, part, low, high, rank=4, dtype=tf.float32):
+    """One value per example, shaped to broadcast over an image (rank 4) or a row grid (3)."""
+    shape = tf.concat([tf.shape(x)[:1], tf.ones([rank - 1], tf.int32)], axis=0)
+    return step_random.per_example_uniform(shape, step_random.split(seed, part), low, high,
+                                           dtype)
 
 
-def _color(x):
-    x = x + _uniform(x, -0.5, 0.5)
+def _color(x, seed):
+    x = x + _per_example(x, seed, 0, -0.5, 0.5)
     mean = tf.reduce_mean(x, axis=3, keepdims=True)
-    x = (x - mean) * _uniform(x, 0.0, 2.0) + mean
+    x = (x - mean) * _per_example(x, seed, 1, 0.0, 2.0) + mean
     mean = tf.reduce_mean(x, axis=[1, 2, 3], keepdims=True)
-    return (x - mean) * _uniform(x, 0.5, 1.5) + mean
+    return (x - mean) * _per_example(x, seed, 2, 0.5, 1.5) + mean
 
 
-def _translation(x, ratio=0.125):
-    batch, height, width = tf.shape(x)[0], tf.shape(x)[1], tf.shape(x)[2]
+def _translation(x, seed, ratio=0.125):
+    height, width = tf.shape(x)[1], tf.shape(x)[2]
     shift_y = tf.cast(tf.cast(height, tf.float32) * ratio + 0.5, tf.int32)
     shift_x = tf.cast(tf.cast(width, tf.float32) * ratio + 0.5, tf.int32)
-    dy = tf.random.uniform((batch, 1, 1), -shift_y, shift_y + 1, dtype=tf.int32)
-    dx = tf.random.uniform((batch, 1, 1), -shift_x, shift_x + 1, dtype=tf.int32)
+    dy = _per_example(x, seed, 0, -shift_y, shift_y + 1, rank=3, dtype=tf.int32)
+    dx = _per_example(x, seed, 1, -shift_x, shift_x + 1, rank=3, dtype=tf.int32)
     rows = tf.range(height)[None, :, None] + dy  # (B, H, 1)
     cols = tf.range(width)[None, None, :] + dx  # (B, 1, W)
     inside = (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)  # (B, H, W)
     rows = tf.clip_by_value(rows, 0, height - 1)
     cols = tf.clip_by_value(cols, 0, width - 1)
-    full = tf.stack([batch, height, width])
+    full = tf.stack([tf.shape(x)[0], height, width])
     index = tf.stack([tf.broadcast_to(rows, full), tf.broadcast_to(cols, full)], axis=-1)
     moved = tf.gather_nd(x, index, batch_dims=1)
     return moved * tf.cast(inside, x.dtype)[..., None]
 
 
-def _cutout(x, ratio=0.5):
-    batch, height, width = tf.shape(x)[0], tf.shape(x)[1], tf.shape(x)[2]
+def _cutout(x, seed, ratio=0.5):
+    height, width = tf.shape(x)[1], tf.shape(x)[2]
     size_y = tf.cast(tf.cast(height, tf.float32) * ratio + 0.5, tf.int32)
     size_x = tf.cast(tf.cast(width, tf.float32) * ratio + 0.5, tf.int32)
-    cy = tf.random.uniform((batch, 1, 1), 0, height + (1 - size_y % 2), dtype=tf.int32)
-    cx = tf.random.uniform((batch, 1, 1), 0, width + (1 - size_x % 2), dtype=tf.int32)
+    cy = _per_example(x, seed, 0, 0, height + (1 - size_y % 2), rank=3, dtype=tf.int32)
+    cx = _per_example(x, seed, 1, 0, width + (1 - size_x % 2), rank=3, dtype=tf.int32)
     rows = tf.range(height)[None, :, None]
     cols = tf.range(width)[None, None, :]
     hole = ((tf.abs(rows - cy) <= size_y // 2 - 1 + size_y % 2)

@@ -9,7 +9,8 @@ replaces), otherwise the new image. This damps the oscillation between a
 discriminator and a generator that chase each other's latest move.
 
 The buffer is model state (non-trainable weights), so it is saved in every
-checkpoint and a resumed run continues with the same history. Under
+checkpoint, and its random choices are stateless, keyed by the caller's `seed` (a train
+step's `step_key`), so a resumed run continues with the same history and the same choices. Under
 `MirroredStrategy` each replica's update is kept from the first replica
 (`aggregation="only_first_replica"`).
 """
@@ -36,8 +37,9 @@ class ImageHistory(keras.layers.Layer):
         # the training batches before a distributed `fit`.
         self.built = True
 
-    def call(self, images):
-        """Images for the discriminator: a mix of `images` and earlier ones, same shape.
+    def call(self, images, seed):
+        """Images for the discriminator: a mix of `images` and earlier ones, same shape; the
+        random choices are drawn from `seed`.
 
         Vectorised over the batch (a Python loop of per-image updates took
         seconds per step under XLA): images that still fit go to the next free
@@ -55,8 +57,11 @@ class ImageHistory(keras.layers.Layer):
         count = tf.convert_to_tensor(self.count)
         position = count + tf.range(batch)
         filling = position < self.size
-        random_slots = tf.argsort(tf.random.uniform((self.size,)))[:batch]  # distinct
-        swap = tf.logical_and(count >= self.size, tf.random.uniform((batch,)) < 0.5)
+        slot_seed, swap_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 2))
+        random_slots = tf.argsort(  # distinct: the first entries of a random permutation
+            tf.random.stateless_uniform((self.size,), slot_seed))[:batch]
+        swap = tf.logical_and(count >= self.size,
+                              tf.random.stateless_uniform((batch,), swap_seed) < 0.5)
         slot = tf.where(filling, position, random_slots)
         stored = tf.gather(pool, slot)
         outputs = tf.where(swap[:, None, None, None], stored, images)

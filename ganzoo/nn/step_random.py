@@ -1,0 +1,42 @@
+"""Random draws inside a train step that a resumed run, and N replicas, repeat exactly.
+
+A stateful draw (`tf.random.uniform`) restarts its sequence when the process restarts, so a
+run resumed after a kill would replay the draws of its first steps instead of going on, and
+under XLA it ignores its seed altogether (TensorFlow warns). The draws a train step makes
+(DiffAugment's shifts, WGAN-GP's interpolates, CycleGAN's history slots) are therefore
+stateless, each keyed on the optimizers' step counters, which checkpoints hold, and on which
+draw of the step it is (`TwoPlayerModel.step_key`).
+
+Per-example draws are made for the global batch from the same key on every replica, and each
+replica keeps its own slice, which is how `tf.distribute` split the batch: N replicas draw
+what one device draws. A draw of the local size would repeat one set on every replica.
+"""
+
+import tensorflow as tf
+
+
+def key(generator_steps, discriminator_steps, salt: int) -> tf.Tensor:
+    """A stateless seed (shape (2,), int64) for draw number `salt` of the step the two
+    optimizers' counters are at."""
+    counters = tf.stack([tf.cast(tf.convert_to_tensor(generator_steps), tf.int64),
+                         tf.cast(tf.convert_to_tensor(discriminator_steps), tf.int64)])
+    return tf.random.experimental.stateless_fold_in(counters, salt)
+
+
+def split(seed, part: int) -> tf.Tensor:
+    """An independent seed for part `part` of one draw (a transform's own values)."""
+    return tf.random.experimental.stateless_fold_in(seed, part)
+
+
+def per_example_uniform(local_shape, seed, minval=0, maxval=None, dtype=tf.float32):
+    """Uniform values of `local_shape` (axis 0: this replica's examples), this replica's slice
+    of one draw for the global batch."""
+    context = tf.distribute.get_replica_context()
+    replicas = context.num_replicas_in_sync if context else 1
+    replica = tf.cast(context.replica_id_in_sync_group if context else 0, tf.int32)
+    local_shape = tf.convert_to_tensor(local_shape, tf.int32)
+    local, rest = local_shape[0], local_shape[1:]
+    draws = tf.random.stateless_uniform(tf.concat([[local * replicas], rest], axis=0),
+                                        seed=seed, minval=minval, maxval=maxval, dtype=dtype)
+    return tf.slice(draws, tf.concat([[replica * local], tf.zeros_like(rest)], axis=0),
+                    local_shape)
