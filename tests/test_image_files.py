@@ -413,7 +413,7 @@ def test_a_preparation_killed_outright_leaves_a_folder_the_next_one_removes(tmp_
     elsewhere = tmp_path / f".out.partial-0000bbbb-{child.pid}-another-host"
     for build in (running, elsewhere):
         build.mkdir()
-    caplog.set_level("INFO")
+    caplog.set_level("INFO", logger="absl")  # whatever verbosity earlier tests left it at
     run(tmp_path / "src", out)
     assert not killed.exists() and running.exists() and elsewhere.exists()
     assert f"Removing {killed}: a preparation of {out} that was killed" in caplog.text

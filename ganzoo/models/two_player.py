@@ -140,17 +140,16 @@ class TwoPlayerModel(keras.Model):
             values = {name: tf.reshape(value, [1]) for name, value in values.items()}
         return values
 
-    def start_step_draws(self):
+    @staticmethod
+    def start_step_draws():
         """Call first in `train_step`: its draws are numbered from 1 in every trace, so a
-        retrace, or the trace of a resumed run, keys each draw as before."""
-        self._draws_this_step = 0
+        retrace, the trace of a resumed run and every replica's trace key each draw alike."""
+        step_random.begin_step()
 
     def step_key(self) -> tf.Tensor:
         """The seed of the next random draw of this train step (`nn.step_random`)."""
-        self._draws_this_step = getattr(self, "_draws_this_step", 0) + 1
-        counters = [opt.iterations if opt is not None else 0
-                    for opt in (self.g_optimizer, self.d_optimizer)]
-        return step_random.key(*counters, salt=self._draws_this_step)
+        return step_random.next_seed(*[opt.iterations if opt is not None else 0
+                                       for opt in (self.g_optimizer, self.d_optimizer)])
 
     @staticmethod
     def replica_share(loss):

@@ -5,14 +5,31 @@ run resumed after a kill would replay the draws of its first steps instead of go
 under XLA it ignores its seed altogether (TensorFlow warns). The draws a train step makes
 (DiffAugment's shifts, WGAN-GP's interpolates, CycleGAN's history slots) are therefore
 stateless, each keyed on the optimizers' step counters, which checkpoints hold, and on which
-draw of the step it is (`TwoPlayerModel.step_key`).
+draw of the step it is (`TwoPlayerModel.step_key`). The draws are numbered while the step is
+traced, per thread: `MirroredStrategy` traces each replica's step in a thread of its own, and
+every replica must number its draws alike.
 
 Per-example draws are made for the global batch from the same key on every replica, and each
 replica keeps its own slice, which is how `tf.distribute` split the batch: N replicas draw
 what one device draws. A draw of the local size would repeat one set on every replica.
 """
 
+import threading
+
 import tensorflow as tf
+
+_traced = threading.local()  # .draws: the draws numbered so far in the step traced here
+
+
+def begin_step() -> None:
+    """Number the draws of the train step about to be traced from 1."""
+    _traced.draws = 0
+
+
+def next_seed(generator_steps, discriminator_steps) -> tf.Tensor:
+    """The seed of the next draw of the step being traced."""
+    _traced.draws = getattr(_traced, "draws", 0) + 1
+    return key(generator_steps, discriminator_steps, _traced.draws)
 
 
 def key(generator_steps, discriminator_steps, salt: int) -> tf.Tensor:
