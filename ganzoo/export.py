@@ -84,7 +84,7 @@ def export(model, cfg, models_dir: Path, card: dict, picture: np.ndarray | None 
         else:
             shutil.copyfile(keras_file, staging / KERAS_FILE)
         (staging / integrity.CONFIG).write_text(cfg.to_json())
-        imaging.save_png(_sample_grid(model) if picture is None else picture,
+        imaging.save_png(sample_grid(model) if picture is None else picture,
                          staging / integrity.SAMPLES)
         serving.write_warmup_requests(model, staging, cfg.name)
         # The card (with every file's checksum) is complete before the version appears;
@@ -123,7 +123,9 @@ def _inference_copy(model):
     return copy
 
 
-def _sample_grid(model) -> np.ndarray:
+def sample_grid(model) -> np.ndarray:
+    """The 10 x 10 grid a card shows, from a fixed seed (classes in turn for a conditional
+    model): the shipped-model test redraws it to see that the code still samples alike."""
     if not hasattr(model, "sample"):
         raise ValueError(f"{type(model).__name__} draws no samples: pass export(..., picture=...)")
     labels = np.arange(100) % model.num_classes if model.conditional else None

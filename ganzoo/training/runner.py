@@ -218,7 +218,7 @@ def _float32_copy(model, cfg):
 
 def preview_function(cfg, data):
     """model -> preview picture for translation entries (held-out strips); None otherwise."""
-    if not isinstance(data, datasets.ImagePairs):
+    if datasets.kind_for_entry(cfg) != "pairs":
         return None
     try:
         held_out = datasets.for_entry(cfg, "test")
