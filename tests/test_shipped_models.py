@@ -70,7 +70,7 @@ def test_shipped_model_still_draws_the_grid_in_its_card(name):
     (a change to sampling, a layer or the seeds fails here). A few values one level off are
     allowed, as float rounding at export may have differed: on 2026-12-05 dcgan_twemoji's grid
     differed in 10 of its 1.3 million values and progan_mnist's in 2, each by one level; the
-    other twelve were identical."""
+    other thirteen were identical."""
     model = loaded(name)
     if model.translation:
         pytest.skip("a translation card shows held-out strips of its training run")
