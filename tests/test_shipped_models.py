@@ -226,7 +226,5 @@ def test_saved_model_cli_shows_and_runs_every_shipped_entry(tmp_path):
 def test_every_model_card_is_rendered_from_its_card_json_and_history(name):
     """A card edited by hand, or a HISTORY.md or card.json changed without rendering again,
     is stale: `python -c "from ganzoo import export; export.write_model_card(DIR)"`."""
-    from ganzoo import export
-
     entry = paths.shipped_models_dir() / name
     assert (entry / "README.md").read_text() == export.model_card(entry), f"{name}: stale card"

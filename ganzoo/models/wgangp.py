@@ -10,8 +10,6 @@ configs use Adam(1e-4, beta_1 = 0, beta_2 = 0.9).
 
 from dataclasses import dataclass
 
-import tensorflow as tf
-
 from ganzoo import losses
 from ganzoo.models.hyperparameters import Objective
 from ganzoo.models.selectable import SelectableBodyModel, SelectableHyperparameters
@@ -55,8 +53,6 @@ def gradient_penalty(model, real, fake, labels):
     run draws what the uninterrupted run would have drawn, and N replicas what one device
     draws.
     """
-    shape = tf.shape(real)
-    alpha = step_random.per_example_uniform(
-        tf.concat([shape[:1], tf.ones_like(shape[1:])], axis=0), model.step_key())
+    alpha = step_random.per_example_uniform(real, model.step_key())
     return losses.wasserstein_gradient_penalty(
         real, fake, lambda x: model.judge(model.pack(x), labels, training=True), alpha)

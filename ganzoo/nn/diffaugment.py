@@ -39,9 +39,8 @@ def diff_augment(images, policy: tuple[str, ...], seed):
 
 def _per_example(x, seed, part, low, high, rank=4, dtype=tf.float32):
     """One value per example, shaped to broadcast over an image (rank 4) or a row grid (3)."""
-    shape = tf.concat([tf.shape(x)[:1], tf.ones([rank - 1], tf.int32)], axis=0)
-    return step_random.per_example_uniform(shape, step_random.split(seed, part), low, high,
-                                           dtype)
+    return step_random.per_example_uniform(x, step_random.split(seed, part), low, high, dtype,
+                                           rank)
 
 
 def _color(x, seed):

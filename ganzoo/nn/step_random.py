@@ -45,15 +45,16 @@ def split(seed, part: int) -> tf.Tensor:
     return tf.random.experimental.stateless_fold_in(seed, part)
 
 
-def per_example_uniform(local_shape, seed, minval=0, maxval=None, dtype=tf.float32):
-    """Uniform values of `local_shape` (axis 0: this replica's examples), this replica's slice
-    of one draw for the global batch."""
+def per_example_uniform(examples, seed, minval=0, maxval=None, dtype=tf.float32, rank=None):
+    """One uniform value per example of `examples` (axis 0: this replica's share of the batch),
+    shaped (n, 1, ..., 1) of `rank` (by default that of `examples`) to broadcast over it: this
+    replica's slice of one draw for the global batch."""
     context = tf.distribute.get_replica_context()
     replicas = context.num_replicas_in_sync if context else 1
     replica = tf.cast(context.replica_id_in_sync_group if context else 0, tf.int32)
-    local_shape = tf.convert_to_tensor(local_shape, tf.int32)
-    local, rest = local_shape[0], local_shape[1:]
-    draws = tf.random.stateless_uniform(tf.concat([[local * replicas], rest], axis=0),
+    local = tf.shape(examples)[0]
+    ones = tf.ones([(examples.shape.rank if rank is None else rank) - 1], tf.int32)
+    draws = tf.random.stateless_uniform(tf.concat([[local * replicas], ones], axis=0),
                                         seed=seed, minval=minval, maxval=maxval, dtype=dtype)
-    return tf.slice(draws, tf.concat([[replica * local], tf.zeros_like(rest)], axis=0),
-                    local_shape)
+    return tf.slice(draws, tf.concat([[replica * local], tf.zeros_like(ones)], axis=0),
+                    tf.concat([[local], ones], axis=0))
