@@ -36,6 +36,8 @@ NO_GPU_NOISE = (r"Could not find cuda drivers on your machine"
                 r"|Unable to register cu(DNN|FFT|BLAS) factory"
                 r"|computation placer already registered"
                 r"|TF-TRT Warning: Could not find TensorRT")
+# Python loggers whose INFO lines are not news to a ganzoo user.
+CHATTY_LOGGERS = ("tensorflow", "matplotlib")
 HAS_NVIDIA_DRIVER = Path("/proc/driver/nvidia").exists()
 STARTUP_NOISE = re.compile(ALWAYS_NOISE if HAS_NVIDIA_DRIVER
                            else f"{ALWAYS_NOISE}|{NO_GPU_NOISE}")
@@ -115,10 +117,12 @@ _ABSL_FILTER = _TensorFlowInfoFilter()
 def install() -> None:
     """Filter TensorFlow's start-up lines when it is first imported, and keep its Python INFO
     lines ("Sharding callback duration", at every checkpoint) off the log (unless verbose):
-    those of its own logger, and those it writes through absl's."""
+    those of its own logger, and those it writes through absl's. Matplotlib, which Keras
+    imports (keras.visualization), says "generated new fontManager" on a machine's first run."""
     if verbose():
         return
-    logging.getLogger("tensorflow").setLevel(logging.WARNING)
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     # absl's own accessor: a logger named "absl" made before absl.logging is imported would
     # be a plain Logger, and absl's records would lose their file and line.
     absl_logging.get_absl_logger().addFilter(_ABSL_FILTER)  # ignored if already there
@@ -132,5 +136,6 @@ def undo() -> None:
     """Show TensorFlow's output after all (`ganzoo --verbose`), if it is not imported yet."""
     os.environ[VERBOSE_ENV] = "1"
     sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _QuietTensorFlowImport)]
-    logging.getLogger("tensorflow").setLevel(logging.NOTSET)
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.NOTSET)
     absl_logging.get_absl_logger().removeFilter(_ABSL_FILTER)

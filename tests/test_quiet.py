@@ -67,3 +67,15 @@ def test_tensorflow_info_lines_through_absl_are_dropped_and_ours_keep_their_plac
     assert "Sharding callback duration" not in quiet_run
     assert "<string>:1] a line of ganzoo" in quiet_run  # kept, with its file and line
     assert "Sharding callback duration" in _stderr_of(CHECKPOINT, GANZOO_VERBOSE="1")
+
+
+FIRST_MATPLOTLIB = ("import ganzoo; from absl import logging; logging.set_verbosity(logging.INFO); "
+                    "logging.use_absl_handler(); import matplotlib.font_manager")
+
+
+def test_matplotlibs_first_run_font_cache_line_is_dropped(tmp_path):
+    """A new user's first `python -m ganzoo.train` printed "generated new fontManager"."""
+    quiet_run = _stderr_of(FIRST_MATPLOTLIB, GANZOO_VERBOSE="0", MPLCONFIGDIR=str(tmp_path / "a"))
+    assert "generated new fontManager" not in quiet_run
+    verbose_run = _stderr_of(FIRST_MATPLOTLIB, GANZOO_VERBOSE="1", MPLCONFIGDIR=str(tmp_path / "b"))
+    assert "generated new fontManager" in verbose_run
