@@ -4,12 +4,14 @@ import contextlib
 import glob
 import json
 import os
+import re
 import shutil
 import socket
 import uuid
 from pathlib import Path
 
 BUILDING = ".partial-"  # in the name of a folder being built: .<name>.partial-<id>-<pid>-<host>
+_BUILDER = re.compile(r"[0-9a-f]+-(?P<pid>\d+)-(?P<host>.+)")  # what follows BUILDING
 
 
 @contextlib.contextmanager
@@ -71,8 +73,8 @@ def abandoned_builds(path: Path) -> list[Path]:
     path = Path(path)
     found = []
     for partial in path.parent.glob(f".{glob.escape(path.name)}{BUILDING}*"):
-        _, pid, host = (partial.name.rsplit(BUILDING, 1)[1].split("-", 2) + ["", ""])[:3]
-        if pid.isdigit() and host == socket.gethostname() and not _running(int(pid)):
+        named = _BUILDER.fullmatch(partial.name.rsplit(BUILDING, 1)[1])
+        if named and named["host"] == socket.gethostname() and not _running(int(named["pid"])):
             found.append(partial)
     return sorted(found)
 
@@ -83,5 +85,5 @@ def _running(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:  # another user's process
-        return True
+        pass
     return True
