@@ -179,12 +179,6 @@ def list_user_entries() -> list[str]:
     return sorted(p.name for p in root.iterdir() if user_entry_config(p.name))
 
 
-def is_user_entry(cfg: "EntryConfig") -> bool:
-    """Trained on the user's own images, or defined outside the zoo: exported to the user
-    models directory, never into the package."""
-    return bool(cfg.data.path) or not entry_path(cfg.name).is_file()
-
-
 def from_dict(name: str, raw: Mapping[str, Any], where: str) -> EntryConfig:
     from ganzoo.models import get_family
 

@@ -44,12 +44,13 @@ def models_dir(override: str | os.PathLike | None = None) -> Path:
     return Path(chosen).expanduser() if chosen else shipped_models_dir()
 
 
-def export_dir(override: str | os.PathLike | None, user_entry: bool) -> Path:
-    """Where a training run exports: flag, then env, then the user models directory for the
-    user's own entries and data, the zoo's saved_models/ for the zoo's entries."""
+def export_dir(override: str | os.PathLike | None) -> Path:
+    """Where a training run exports: flag, then env, then the user models directory, zoo
+    entries included. The shipped saved_models/ changes only when asked for (`--models_dir
+    saved_models`): a user's run never writes into the installed package or the checkout."""
     if override or os.environ.get(MODELS_ENV):
         return models_dir(override)
-    return user_models_dir() if user_entry else shipped_models_dir()
+    return user_models_dir()
 
 
 USER_MODELS_ENV = "GANZOO_USER_MODELS_DIR"

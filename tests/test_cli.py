@@ -59,6 +59,23 @@ def test_cli_trains_resumes_exports_and_loads(tmp_path):
     assert third.returncode == 0 and not (models / "cgan_mnist" / "3").exists()
 
 
+def test_a_zoo_entry_trained_without_models_dir_leaves_the_shipped_zoo_alone(tmp_path,
+                                                                           monkeypatch):
+    """The README's first command, then its second: a user's version of a zoo entry went into
+    saved_models/ as that entry's newest version, which the tests of the shipped zoo then read
+    (its card had no checks; the README's table no longer matched)."""
+    from ganzoo import paths, zoo
+    from tests.conftest import tiny_ring
+
+    monkeypatch.delenv("GANZOO_MODELS_DIR", raising=False)
+    shipped = paths.shipped_models_dir() / "gan_ring8"
+    before = zoo.available_versions(shipped)
+    result = runner.run(tiny_ring(2), workdir=tmp_path / "run", verbose=0)
+    assert result.version_dir == paths.user_models_dir() / "gan_ring8" / "1"
+    assert zoo.available_versions(shipped) == before
+    assert ganzoo.load("gan_ring8").zoo_version == 1  # yours, found before the shipped one
+
+
 # Entries whose train step draws random numbers: DiffAugment (dcgan_twemoji), the
 # gradient penalty's interpolates (wgangp_mnist), CycleGAN's history slots (cyclegan_emoji).
 RESUMED = {"dcgan_mnist": {}, "dcgan_twemoji": {"data.image_size": 16},

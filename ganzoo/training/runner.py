@@ -171,7 +171,7 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
         if not role.is_chief:  # joins the chief's saves, keeps nothing
             export.export(model, cfg, workdir / role.scratch_name / "models", card, picture)
             return RunResult(model, step, wall_time, None)
-        models_root = paths.export_dir(models_dir, config_lib.is_user_entry(cfg))
+        models_root = paths.export_dir(models_dir)
         version_dir = export.export(model, cfg, models_root, card, picture=picture)
         files.write_json(workdir / "exported.json",
                          {"step": step, "version_dir": str(version_dir)})
