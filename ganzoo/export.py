@@ -185,6 +185,9 @@ def model_card(entry_dir: Path) -> str:
         f"| machine | {card['machine']}; TensorFlow {card['tensorflow']}, Keras {card['keras']} |",
         f"| trained by | `{card['command']}` |",
     ]
+    if card.get("time_budget_min"):
+        lines.append(f"| time budget | {card['time_budget_min']:g} min (`--minutes`), of "
+                     f"{card['planned_steps']:,} planned steps |")
     start = card.get("initialized_from")
     if start:  # the wall time above is this run's alone
         lines.append(f"| warm start | from version {start['version']} ({start['steps']:,} steps), "

@@ -118,14 +118,34 @@ def r1_gradient_penalty(real, discriminator):
     return tf.reduce_mean(_squared_gradient_norms(tf.cast(real, tf.float32), discriminator))
 
 
+def r2_gradient_penalty(fake, discriminator):
+    """E[||grad_x D(x)||_2^2] at generated samples x: R2 (Mescheder et al. 2018, section 4.1),
+    R1's twin on the generator's side, again without gamma / 2.
+
+    Huang et al. 2024 (R3GAN, section 3) show why both are needed with the relativistic
+    loss: R1 alone keeps D smooth on the data but not on the fakes, and their Stacked-MNIST
+    runs with RpGAN + R1 diverge. `fake` is a constant here (the discriminator's step does not
+    differentiate through the generator), as in the reference.
+    """
+    return tf.reduce_mean(_squared_gradient_norms(tf.stop_gradient(tf.cast(fake, tf.float32)),
+                                                  discriminator))
+
+
 def _squared_gradient_norms(inputs, critic):
     """||grad_x critic(x)||^2 for each of the critic's scores, over all the inputs that score
-    depends on (a pack of m samples under PacGAN): the core of both gradient penalties."""
+    depends on (a pack of m samples under PacGAN): the core of every gradient penalty."""
     with tf.GradientTape() as tape:
         tape.watch(inputs)
-        scores = tf.cast(critic(inputs), tf.float32)
-        total = tf.reduce_sum(scores)
-    per_score = tf.reshape(tape.gradient(total, inputs), (tf.shape(scores)[0], -1))
+        scores = critic(inputs)
+    return squared_gradient_norms(tape, scores, inputs)
+
+
+def squared_gradient_norms(tape, scores, inputs):
+    """The same, from scores already recorded on `tape` (which watched `inputs`): a training
+    step that needs both the logits and their penalty runs the discriminator once."""
+    # d(sum of scores) / d inputs, without recording the sum on the tape
+    gradient = tape.gradient(scores, inputs, output_gradients=tf.ones_like(scores))
+    per_score = tf.reshape(tf.cast(gradient, tf.float32), (tf.shape(scores)[0], -1))
     return tf.reduce_sum(tf.square(per_score), axis=1)
 
 
@@ -142,6 +162,34 @@ def hinge_discriminator_loss(real_logits, fake_logits):
 def hinge_generator_loss(fake_logits, weights=None):
     """-E[D(G(z))]."""
     return wasserstein_generator_loss(fake_logits, weights)
+
+
+# ----- relativistic pairing (Jolicoeur-Martineau 2019; Huang et al. 2024, eq. 2) ---------
+
+
+def relativistic_discriminator_loss(real_logits, fake_logits):
+    """E[softplus(-(D(x) - D(G(z))))] over pairs (x, z): RpGAN's critic loss.
+
+    Each real is judged against the fake it is paired with, not against a fixed threshold,
+    so D cannot win by pushing every real up at once; Sun et al. 2020 show that the pairing
+    leaves no basin of mode-dropping solutions. Pairs are the i-th real and i-th fake.
+    """
+    return tf.reduce_mean(_softplus(_paired(fake_logits) - _paired(real_logits)))
+
+
+def relativistic_generator_loss(fake_logits, weights=None, real_logits=None):
+    """E[softplus(-(D(G(z)) - D(x)))]: the same pairing with the roles swapped. It needs the
+    real logits of the pairs (the objective says so with `pairs_real`); the reals are
+    constants for the generator."""
+    if real_logits is None:
+        raise ValueError("the relativistic generator loss needs the paired real logits")
+    return _mean(_softplus(tf.stop_gradient(_paired(real_logits)) - _paired(fake_logits)),
+                 weights)
+
+
+def _paired(logits):
+    """Logits as float32, one row per pair."""
+    return tf.cast(logits, tf.float32)
 
 
 # ----- least squares (Mao et al. 2017; TF-GAN's a=0, b=c=1) ----------------------
@@ -211,10 +259,12 @@ def top_k_share(generator_step, final_share, period, gamma=0.99):
 
 # The objectives a config can name: (generator loss, discriminator loss).
 class Objective(NamedTuple):
-    """The two losses a GAN objective plays (TF-GAN's signatures)."""
+    """The two losses a GAN objective plays (TF-GAN's signatures). `pairs_real`: the generator
+    loss also takes `real_logits=`, the discriminator's logits of the real batch."""
 
     generator: Callable
     discriminator: Callable
+    pairs_real: bool = False
 
 
 # Keys must match `ganzoo.models.hyperparameters.Objective` (tests/test_losses.py ties them).
@@ -224,4 +274,6 @@ OBJECTIVES = {
     "wasserstein": Objective(wasserstein_generator_loss, wasserstein_discriminator_loss),
     "hinge": Objective(hinge_generator_loss, hinge_discriminator_loss),
     "least_squares": Objective(least_squares_generator_loss, least_squares_discriminator_loss),
+    "relativistic": Objective(relativistic_generator_loss, relativistic_discriminator_loss,
+                              pairs_real=True),
 }

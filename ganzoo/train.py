@@ -32,6 +32,9 @@ flags.DEFINE_multi_string("set", [], "Config override section.key=value, repeata
 flags.DEFINE_integer("init_from", None,
                      "Warm start: begin from the weights of this exported version of the entry "
                      "(fresh optimizers; --steps counts the new steps).")
+flags.DEFINE_float("minutes", None,
+                   "Time budget: stop training after this many minutes of wall time (resumed "
+                   "time included), keep a checkpoint and export; the card records it.")
 flags.DEFINE_boolean("export", True, "Export the model into the models directory at the end.")
 FLAGS = flags.FLAGS
 
@@ -80,7 +83,7 @@ def main(argv):
     try:
         result = runner.run(cfg, workdir=workdir, models_dir=FLAGS.models_dir,
                             export_model=FLAGS.export, command=runner.command_line(),
-                            init_from=FLAGS.init_from)
+                            init_from=FLAGS.init_from, minutes=FLAGS.minutes)
     except (runner.TrainingFailed, runner.WorkdirUnusable, lock.WorkdirBusy, ValueError,
             FileNotFoundError) as err:  # FileNotFoundError: --init_from names no version
         logging.error("%s", err)

@@ -68,3 +68,31 @@ def test_the_objective_table_and_the_config_type_name_the_same_objectives():
     assert set(losses.OBJECTIVES) == set(typing.get_args(Objective))
     for objective in losses.OBJECTIVES.values():
         assert callable(objective.generator) and callable(objective.discriminator)
+
+
+def test_relativistic_losses_pair_each_real_with_its_fake():
+    # Huang et al. 2024, eq. 2: D loses softplus(-(D(x_i) - D(G(z_i)))), G the same swapped
+    softplus = lambda x: np.log1p(np.exp(x.astype(np.float64)))  # noqa: E731
+    d_loss = losses.relativistic_discriminator_loss(REAL, FAKE)
+    assert float(d_loss) == pytest.approx(np.mean(softplus(-(REAL - FAKE))), rel=1e-5)
+    g_loss = losses.relativistic_generator_loss(FAKE, real_logits=REAL)
+    assert float(g_loss) == pytest.approx(np.mean(softplus(-(FAKE - REAL))), rel=1e-5)
+    # the pairing matters: the same logits in another order give another loss
+    assert float(losses.relativistic_discriminator_loss(REAL, FAKE[::-1])) != pytest.approx(
+        float(d_loss))
+
+
+def test_relativistic_generator_loss_needs_the_real_logits():
+    assert losses.OBJECTIVES["relativistic"].pairs_real
+    with pytest.raises(ValueError, match="real logits"):
+        losses.relativistic_generator_loss(FAKE)
+
+
+def test_r2_is_the_squared_gradient_norm_at_the_fakes():
+    import tensorflow as tf
+
+    # D(x) = sum(x^3): grad = 3 x^2, so ||grad||^2 = 9 sum(x^4) per sample
+    fake = np.random.default_rng(4).normal(size=(5, 2, 2, 1)).astype(np.float32)
+    expected = np.mean(9.0 * np.sum(fake.reshape(5, -1) ** 4, axis=1))
+    critic = lambda x: tf.reduce_sum(x ** 3, axis=[1, 2, 3])[:, None]  # noqa: E731
+    assert float(losses.r2_gradient_penalty(fake, critic)) == pytest.approx(expected, rel=1e-5)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from ganzoo.models.options import ema, packing, r1, self_conditioning, top_k
+from ganzoo.models.options import ema, packing, self_conditioning, top_k, zero_centred
 
 
 def test_packing_puts_m_consecutive_samples_side_by_side_on_the_last_axis():
@@ -33,13 +33,6 @@ def test_the_average_warms_up_and_then_follows_the_live_weights_slowly():
     np.testing.assert_array_equal(moving_variance.numpy(), np.ones(1))  # copied, not averaged
 
 
-def test_r1_is_half_gamma_times_the_squared_gradient_norm_at_the_real_batch():
-    w = tf.constant([[1.0], [2.0], [-2.0]])  # D(x) = x w: grad D = w, ||w||^2 = 9
-    real = tf.random.stateless_normal((4, 3), seed=(1, 2))
-    weighted, penalty = r1.weighted_penalty(real, lambda x: tf.matmul(x, w), gamma=10.0)
-    assert float(penalty) == pytest.approx(9.0) and float(weighted) == pytest.approx(45.0)
-
-
 def test_each_sample_is_judged_by_its_own_clusters_logit():
     logits = tf.constant([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]])
     own = self_conditioning.own_cluster_logits(logits, tf.constant([2, 0]))
@@ -52,3 +45,33 @@ def test_top_k_keeps_the_best_scored_fakes_once_annealed():
     assert top_k.generator_weights(logits, 0, 0.5, 10).numpy().sum() == 8  # share 1 at first
     late = top_k.generator_weights(logits, 10**6, 0.5, 10).numpy()
     np.testing.assert_array_equal(late, [0, 0, 0, 0, 1, 1, 1, 1])  # the 4 highest logits
+
+
+def test_gamma_falls_along_a_cosine_to_its_final_share_and_stays():
+    optimizer = keras.optimizers.Adam()
+    shares = []
+    for step in (0, 50, 100, 400):
+        optimizer.iterations.assign(step)
+        shares.append(float(zero_centred.gamma_share(optimizer, 0.1, 100)))
+    assert shares == pytest.approx([1.0, 0.55, 0.1, 0.1], abs=1e-6)
+    assert zero_centred.gamma_share(None, 1.0, 0) == 1.0  # constant: no step is read
+
+
+def test_r1_and_r2_in_the_training_step_are_the_penalties_of_their_definition():
+    """The step reuses the discriminator's forward pass for both penalties; the values it
+    adds equal gamma / 2 times each penalty computed on its own."""
+    import ganzoo
+    from ganzoo import losses
+
+    model = ganzoo.build("r3gan_twemoji", latent_dim=8, widths=[8], cardinality=[2],
+                         expansion=1, r1_gamma=2.0, r2_gamma=6.0, gamma_final_share=1.0)
+    model.compile()
+    real = tf.random.stateless_uniform((4, 64, 64, 3), seed=(1, 1), minval=-1, maxval=1)
+    fake = tf.random.stateless_uniform((4, 64, 64, 3), seed=(2, 2), minval=-1, maxval=1)
+    critic = lambda x: model.discriminator(x, training=True)  # noqa: E731
+    real_logits, fake_logits, loss = model._discriminator_pass(real, None, fake)
+    adversarial = losses.relativistic_discriminator_loss(real_logits, fake_logits)
+    expected = (1.0 * losses.r1_gradient_penalty(real, critic)
+                + 3.0 * losses.r2_gradient_penalty(fake, critic))
+    assert float(expected) > 0
+    assert float(loss - adversarial) == pytest.approx(float(expected), rel=1e-4)

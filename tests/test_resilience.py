@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from ganzoo import config
+from ganzoo import config, integrity
 from ganzoo.models.gan import GAN
 from ganzoo.training import lock, runner
 from tests.conftest import tiny_overrides, tiny_ring
@@ -175,3 +175,30 @@ def test_mixed_bfloat16_training_exports_a_float32_model(tmp_path):
     assert loaded.sample(4, seed=0).dtype == np.float32
     for x, y in zip(loaded.get_weights(), result.model.get_weights()):
         np.testing.assert_array_equal(x, y)
+
+
+def test_a_time_budget_stops_mid_epoch_keeps_that_step_and_a_rerun_ends_like_a_straight_run(
+        tmp_path):
+    """--minutes: the budget ends training after the step that reaches it, that step is
+    checkpointed and exported with the budget on its card; a rerun without it finishes the
+    cut epoch, then the rest, and ends at train.steps with a straight run's weights."""
+    cut = runner.run(tiny_ring(), workdir=tmp_path / "cut", models_dir=tmp_path / "m1",
+                     verbose=0, minutes=1e-9)
+    assert cut.step == 1
+    card = json.loads((cut.version_dir / integrity.CARD).read_text())
+    assert card["time_budget_min"] == 1e-9 and card["planned_steps"] == 8 and card["steps"] == 1
+    assert tf.train.latest_checkpoint(tmp_path / "cut" / "checkpoints").endswith("-1")
+    resumed = runner.run(tiny_ring(), workdir=tmp_path / "cut", export_model=False, verbose=0)
+    straight = runner.run(tiny_ring(), workdir=tmp_path / "straight", export_model=False,
+                          verbose=0)
+    assert resumed.step == straight.step == 8
+    for a, b in zip(resumed.model.get_weights(), straight.model.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_the_epoch_plan_finishes_a_cut_epoch_first():
+    train = config.TrainConfig(steps=10, steps_per_epoch=5)
+    assert runner.epoch_plan(0, train) == [(2, 0, 5)]
+    assert runner.epoch_plan(3, train) == [(1, 0, 2), (2, 1, 5)]
+    assert runner.epoch_plan(7, train) == [(1, 0, 3)]
+    assert runner.epoch_plan(10, train) == []

@@ -14,12 +14,14 @@ under N replicas come from `two_player.TwoPlayerModel`):
   so a whole GAN saves and reloads as `.keras` (safe mode, no Lambda layers).
 """
 
+import contextlib
+
 import keras
 import tensorflow as tf
 
 from ganzoo import losses
 from ganzoo.models.hyperparameters import AdversarialHyperparameters
-from ganzoo.models.options import ema, packing, r1, self_conditioning, top_k
+from ganzoo.models.options import ema, packing, self_conditioning, top_k, zero_centred
 from ganzoo.models.sampling import Sampling
 from ganzoo.models.two_player import TwoPlayerModel
 from ganzoo.nn import bodies, diffaugment, latent_code
@@ -54,9 +56,11 @@ class AdversarialModel(Sampling, TwoPlayerModel):
         if hparams.latent_categories:
             self.code_predictor = self.build_code_predictor()
             self.add_tracker("code_loss")
-        if hparams.r1_gamma:
-            self.add_tracker("r1_penalty")
-            r1.warn_if_batch_norm_splits_it(self.discriminator)
+        if hparams.r1_gamma or hparams.r2_gamma:
+            zero_centred.warn_if_batch_norm_splits_it(self.discriminator)
+        for name, gamma in (("r1_penalty", hparams.r1_gamma), ("r2_penalty", hparams.r2_gamma)):
+            if gamma:
+                self.add_tracker(name)
         self.ema_generator = None
         if hparams.ema_decay > 0:
             self.ema_generator = self.build_generator(name="ema_generator")
@@ -103,9 +107,14 @@ class AdversarialModel(Sampling, TwoPlayerModel):
             return loss(real_logits, fake_logits, label_smoothing=self.hparams.label_smoothing)
         return loss(real_logits, fake_logits)
 
-    def generator_loss(self, fake_logits):
-        return losses.OBJECTIVES[self.hparams.loss].generator(fake_logits,
-                                                       self.generator_weights(fake_logits))
+    def generator_loss(self, fake_logits, real_logits=None):
+        """The objective's generator loss; a relativistic one also gets the real logits its
+        fakes are paired with."""
+        objective = losses.OBJECTIVES[self.hparams.loss]
+        weights = self.generator_weights(fake_logits)
+        if objective.pairs_real:
+            return objective.generator(fake_logits, weights, real_logits=real_logits)
+        return objective.generator(fake_logits, weights)
 
     def generator_weights(self, fake_logits):
         """Which fakes the generator learns from: all (None), or top-k training's mask."""
@@ -187,7 +196,7 @@ class AdversarialModel(Sampling, TwoPlayerModel):
             return self.results()
         for i in range(self.hparams.d_steps):
             self._discriminator_update(images[:, i], labels[:, i], z[:, i])
-        self._generator_update(z[:, -1], labels[:, -1])
+        self._generator_update(z[:, -1], labels[:, -1], images[:, -1])
         if self.ema_generator is not None:
             self._update_ema()
         return self.results()
@@ -199,10 +208,14 @@ class AdversarialModel(Sampling, TwoPlayerModel):
             scaled_loss = self.replica_share(loss)  # inside the tape, so it is differentiated
         self._apply_discriminator_step(tape, scaled_loss, loss, real_logits, fake_logits)
 
-    def _generator_update(self, z, labels):
+    def _generator_update(self, z, labels, real):
         with tf.GradientTape() as tape:
             fake = self.generate(z, labels, training=True)
-            loss = self.generator_loss(self.discriminate(fake, labels, training=True))
+            real_logits = None
+            if losses.OBJECTIVES[self.hparams.loss].pairs_real:
+                real_logits = self.discriminate(real, labels, training=True)
+            loss = self.generator_loss(self.discriminate(fake, labels, training=True),
+                                       real_logits)
             loss += self.code_penalty(z, fake)
             scaled_loss = self.replica_share(loss)
         self._apply_generator_step(tape, scaled_loss, loss)
@@ -211,7 +224,7 @@ class AdversarialModel(Sampling, TwoPlayerModel):
         with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
             fake = self.generate(z, labels, training=True)
             real_logits, fake_logits, d_loss = self._discriminator_pass(real, labels, fake)
-            g_loss = self.generator_loss(fake_logits) + self.code_penalty(z, fake)
+            g_loss = self.generator_loss(fake_logits, real_logits) + self.code_penalty(z, fake)
             scaled_d_loss, scaled_g_loss = self.replica_share(d_loss), self.replica_share(g_loss)
         # Both gradients come from the recorded forward pass, so the discriminator's
         # update below does not leak into the generator's gradient.
@@ -220,12 +233,18 @@ class AdversarialModel(Sampling, TwoPlayerModel):
 
     def _discriminator_pass(self, real, labels, fake):
         """(real logits, fake logits, discriminator loss incl. any penalty); call it inside
-        the tape(s) that differentiate it."""
-        real_logits = self.discriminate(real, labels, training=True)
-        fake_logits = self.discriminate(fake, labels, training=True)
+        the tape(s) that differentiate it. With R1 or R2 on, an inner tape records the same
+        forward pass, so the penalties reuse the logits instead of running D again."""
+        penalised = self.hparams.r1_gamma or self.hparams.r2_gamma
+        with tf.GradientTape(persistent=True) if penalised else contextlib.nullcontext() as tape:
+            if penalised:
+                tape.watch([real, fake])
+            real_logits = self.discriminate(real, labels, training=True)
+            fake_logits = self.discriminate(fake, labels, training=True)
         loss = self.discriminator_loss(real_logits, fake_logits)
         loss += self.discriminator_penalty(real, fake, labels, real_logits)
-        loss += self.r1_penalty(real, labels)
+        if penalised:
+            loss += self.gradient_penalties(tape, (real, real_logits), (fake, fake_logits))
         return real_logits, fake_logits, loss
 
     def _apply_discriminator_step(self, tape, scaled_loss, loss, real_logits, fake_logits):
@@ -254,17 +273,25 @@ class AdversarialModel(Sampling, TwoPlayerModel):
 
     def discriminator_penalty(self, real, fake, labels, real_logits):
         """A family's own extra discriminator loss (a gradient penalty, a drift term). None by
-        default; R1, an option of every family, is added next to it by `r1_penalty`."""
+        default; R1 and R2, options of every family, are added next to it by
+        `gradient_penalties`."""
         return 0.0
 
-    def r1_penalty(self, real, labels):
-        """gamma / 2 times R1 at the real batch when `r1_gamma` is set, else 0."""
-        if not self.hparams.r1_gamma:
-            return 0.0
-        weighted, penalty = r1.weighted_penalty(
-            real, lambda x: self.discriminate(x, labels, training=True), self.hparams.r1_gamma)
-        self.track(r1_penalty=penalty)
-        return weighted
+    def gradient_penalties(self, tape, real, fake):
+        """gamma / 2 times R1 plus gamma / 2 times R2, each when its gamma is set, gamma on its
+        schedule (`options.zero_centred`). `real` and `fake` are (samples, logits) pairs
+        recorded on `tape`, which watched the samples."""
+        hparams = self.hparams
+        share = zero_centred.gamma_share(self.g_optimizer, hparams.gamma_final_share,
+                                         hparams.gamma_decay_steps)
+        total = 0.0
+        for name, gamma, (samples, logits) in (("r1_penalty", hparams.r1_gamma, real),
+                                               ("r2_penalty", hparams.r2_gamma, fake)):
+            if gamma:
+                value = tf.reduce_mean(losses.squared_gradient_norms(tape, logits, samples))
+                self.track(**{name: value})
+                total += 0.5 * gamma * share * value
+        return total
 
     def after_discriminator_update(self):
         """Hook after each discriminator step (weight clipping, for instance)."""

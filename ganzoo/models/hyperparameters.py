@@ -7,7 +7,8 @@ from typing import Literal
 from ganzoo.nn import diffaugment
 from ganzoo.schema import ConfigError
 
-Objective = Literal["non_saturating", "minimax", "wasserstein", "hinge", "least_squares"]
+Objective = Literal["non_saturating", "minimax", "wasserstein", "hinge", "least_squares",
+                    "relativistic"]
 UpdateOrder = Literal["alternating", "simultaneous"]
 
 
@@ -30,6 +31,12 @@ class AdversarialHyperparameters:
     info_weight: float = 1.0  # lambda, on the generator's and Q's side (the paper's 1)
     # R1 (Mescheder et al. 2018): gamma / 2 * E||grad D(x_real)||^2 added to D's loss.
     r1_gamma: float = 0.0  # 0 disables it; the paper uses 10 for most of its data sets
+    # R2 (same paper): the same penalty at the generated images. R3GAN uses both, with one gamma.
+    r2_gamma: float = 0.0  # 0 disables it
+    # Both gammas fall along a cosine to this share of their value at `gamma_decay_steps`
+    # generator steps and stay there (R3GAN's gamma schedule; 1 keeps them constant).
+    gamma_final_share: float = 1.0
+    gamma_decay_steps: int = 0
     # Self-conditioned GAN (Liu et al. 2020): the training images are split into this many
     # k-means clusters (ganzoo.datasets.clusters), and both networks are conditioned on the
     # cluster as a conditional GAN is on classes: z's first coordinate carries it (drawn with
@@ -72,6 +79,14 @@ class AdversarialHyperparameters:
             raise ConfigError(f"model.info_weight must be >= 0, got {self.info_weight}")
         if self.r1_gamma < 0:
             raise ConfigError(f"model.r1_gamma must be >= 0 (0 = off), got {self.r1_gamma}")
+        if self.r2_gamma < 0:
+            raise ConfigError(f"model.r2_gamma must be >= 0 (0 = off), got {self.r2_gamma}")
+        if not 0.0 <= self.gamma_final_share <= 1.0:
+            raise ConfigError(f"model.gamma_final_share must be in [0, 1], "
+                              f"got {self.gamma_final_share}")
+        if self.gamma_final_share < 1.0 and self.gamma_decay_steps <= 0:
+            raise ConfigError("model.gamma_final_share < 1 needs model.gamma_decay_steps > 0 "
+                              "(the generator steps over which gamma falls)")
         if self.self_conditioning == 1 or self.self_conditioning < 0:
             raise ConfigError(f"model.self_conditioning must be 0 (off) or >= 2 clusters, "
                               f"got {self.self_conditioning}")

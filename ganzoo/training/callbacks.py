@@ -36,6 +36,24 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
                 return
 
 
+class TimeBudget(keras.callbacks.Callback):
+    """Stop after the step at which the run's training wall time (this process's plus what
+    the checkpoint it resumed had) reaches `minutes`. Keras then ends the epoch early, so
+    `EpochCheckpoint` saves that step and the run exports it: "I have an hour" is a setting."""
+
+    def __init__(self, minutes: float, wall_time_before: float):
+        super().__init__()
+        self.limit_s = 60.0 * minutes
+        self.wall_time_before = wall_time_before
+        self.reached = False
+        self._start = time.monotonic()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.wall_time_before + time.monotonic() - self._start >= self.limit_s:
+            self.reached = True
+            self.model.stop_training = True
+
+
 class EpochCheckpoint(keras.callbacks.Callback):
     """Save model, both optimizers, the step and the training wall time at every epoch end,
     if losses are finite.

@@ -56,14 +56,21 @@ class RunResult:
 
 
 def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
-        export_model=True, verbose=1, command=None, init_from: int | None = None) -> RunResult:
+        export_model=True, verbose=1, command=None, init_from: int | None = None,
+        minutes: float | None = None) -> RunResult:
     """Train `cfg` in `workdir` (resuming its last checkpoint) and export it.
 
     `init_from` warm-starts a new run from an exported version of the same entry: its
     weights (generator, EMA generator, discriminator) are the starting point, the
     optimizers start fresh (exports do not keep their state), and `train.steps` counts
     this run's steps; the card adds the version's steps to them and names the version.
+
+    `minutes` is a time budget: training stops after the step at which its wall time (resumed
+    time included) reaches it, short of `train.steps` if need be, keeps a checkpoint of that
+    step and exports it; the card records the budget. A rerun with a larger budget goes on.
     """
+    if minutes is not None and minutes <= 0:
+        raise config_lib.ConfigError(f"--minutes must be positive, got {minutes}")
     train = cfg.train
     workdir = Path(workdir)
     strategy = strategy or default_strategy()
@@ -81,14 +88,14 @@ def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
     with lock.exclusive(own_dir):
         try:
             return _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
-                                     command, role, init_from)
+                                     command, role, init_from, minutes)
         finally:
             if not role.is_chief:
                 shutil.rmtree(own_dir, ignore_errors=True)
 
 
 def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose, command,
-                      role: WorkerRole, init_from):
+                      role: WorkerRole, init_from, minutes):
     train = cfg.train
     if role.is_chief:
         _claim_workdir(workdir, cfg)
@@ -120,26 +127,30 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
     saver = cb.EpochCheckpoint(manager, wall_time_s,
                                workdir / "progress.json" if role.is_chief else None,
                                discard=not role.is_chief)
-    if step < train.steps:
+    budget = cb.TimeBudget(minutes, saver.saved_wall_time) if minutes else None
+    if step < train.steps and not (budget and saver.saved_wall_time >= budget.limit_s):
         nan_guard = cb.StopOnNonFiniteLoss()
-        callbacks = [nan_guard, saver]
+        callbacks = [nan_guard, *([budget] if budget else []), saver]
         if role.is_chief:
             callbacks.append(cb.EpochSummary(workdir / "samples", workdir / "tensorboard",
                                              picture_fn=picture_fn))
-        model.fit(
-            model.input_pipeline(data, global_batch_size=train.batch_size, seed=train.seed,
-                                 start_step=step),
-            epochs=train.epochs,
-            initial_epoch=step // train.epoch_steps,
-            steps_per_epoch=train.epoch_steps,
-            callbacks=callbacks,
-            verbose=verbose if role.is_chief else 0,
-        )
+        for epochs, initial_epoch, steps_per_epoch in epoch_plan(step, train):
+            start_step = int(model.g_optimizer.iterations.numpy())
+            batches = model.input_pipeline(data, global_batch_size=train.batch_size,
+                                           seed=train.seed, start_step=start_step)
+            model.fit(batches, epochs=epochs, initial_epoch=initial_epoch,
+                      steps_per_epoch=steps_per_epoch, callbacks=callbacks,
+                      verbose=verbose if role.is_chief else 0)
+            if model.stop_training:
+                break
         if nan_guard.failure:
             raise TrainingFailed(
                 f"{cfg.name}: {nan_guard.failure}. Kept checkpoint: {manager.latest_checkpoint}"
             )
         step = int(model.g_optimizer.iterations.numpy())
+        if budget and budget.reached:
+            logging.info("Time budget of %g min reached at step %d of %d", minutes, step,
+                         train.steps)
     wall_time = saver.saved_wall_time
 
     version_dir = None
@@ -158,6 +169,7 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
             "replicas": strategy.num_replicas_in_sync,
             "workers": role.num_workers,
             "wall_time_s": round(wall_time, 1),
+            **({"time_budget_min": minutes, "planned_steps": train.steps} if minutes else {}),
             "command": command or f"python -m ganzoo.train --name {cfg.name}",
         }
         folder = datasets.prepared_folder(cfg)
@@ -177,6 +189,20 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
                          {"step": step, "version_dir": str(version_dir)})
         logging.info("Exported %s version %s to %s", cfg.name, version_dir.name, version_dir)
     return RunResult(model, step, wall_time, version_dir)
+
+
+def epoch_plan(step: int, train) -> list[tuple[int, int, int]]:
+    """`fit` calls (epochs, initial_epoch, steps_per_epoch) that take a run from `step` to
+    `train.steps`: first the rest of an epoch a time budget cut short, then whole epochs, so
+    checkpoints stay on epoch ends and the run ends exactly at `train.steps`."""
+    plan = []
+    left_in_epoch = -step % train.epoch_steps
+    if left_in_epoch and step < train.steps:
+        plan.append((1, 0, left_in_epoch))
+        step += left_in_epoch
+    if step < train.steps:
+        plan.append((train.epochs, step // train.epoch_steps, train.epoch_steps))
+    return plan
 
 
 def compiled_model(cfg: config_lib.EntryConfig, strategy: tf.distribute.Strategy):

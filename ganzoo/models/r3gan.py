@@ -1,0 +1,130 @@
+"""R3GAN: "The GAN is dead; long live the GAN! A Modern GAN Baseline" (Huang, Gokaslan,
+Kuleshov, Tompkin, NeurIPS 2024; brownvc/R3GAN).
+
+The objective is the relativistic pairing loss with R1 and R2 (`loss = "relativistic"`,
+`r1_gamma = r2_gamma`, gamma on a cosine schedule): options every family has, set here by
+default. The networks are StyleGAN2 with its tricks removed (no mapping network, style
+modulation, noise inputs, path-length regularisation, minibatch-stddev or equalised learning
+rate) and modern blocks put in: stages of ResNeXt-style residual blocks without normalisation,
+Fix-up initialisation and low-pass resampling (`ganzoo.nn.resnext`).
+
+Stages run 4x4 -> 8x8 -> ... -> the image size, one width, block count and cardinality per
+stage (or one value for all); the discriminator mirrors the generator.
+"""
+
+from dataclasses import dataclass
+
+import keras
+from keras import layers
+
+from ganzoo.models.base import AdversarialModel
+from ganzoo.models.hyperparameters import AdversarialHyperparameters, Objective
+from ganzoo.nn import resnext
+from ganzoo.registry import register_family
+from ganzoo.schema import ConfigError
+
+
+@dataclass(frozen=True)
+class R3GANHyperparameters(AdversarialHyperparameters):
+    latent_dim: int = 64
+    # One value per stage from 4x4 up to the image size, or one value for every stage. The
+    # paper's FFHQ-64: widths 768, 768, 768, 768, 384; 2 blocks; cardinality 96, 96, 96, 96, 48.
+    widths: tuple[int, ...] = (256, 256, 128, 64, 32)
+    blocks: tuple[int, ...] = (1,)
+    cardinality: tuple[int, ...] = (8,)  # groups of the 3x3 convolution
+    expansion: int = 2  # the block's bottleneck widens channels by this factor (the paper's 2)
+    loss: Objective = "relativistic"
+    r1_gamma: float = 0.05  # the paper's CIFAR-10 start
+    r2_gamma: float = 0.05
+    gamma_final_share: float = 0.1  # the paper's schedules end at a tenth of their start
+
+    def __post_init__(self):
+        super().__post_init__()
+        for key in ("widths", "blocks", "cardinality"):
+            values = getattr(self, key)
+            if not values or min(values) < 1:
+                raise ConfigError(f"model.{key} must be a list of positive integers, got "
+                                  f"{list(values)}")
+        if self.expansion < 1:
+            raise ConfigError(f"model.expansion must be at least 1, got {self.expansion}")
+
+
+def stage_values(hparams, key: str, stages: int) -> list[int]:
+    """`hparams.<key>` for each of `stages` stages (one value stands for all)."""
+    values = list(getattr(hparams, key))
+    if len(values) == 1:
+        return values * stages
+    if len(values) != stages:
+        raise ConfigError(f"model.{key} has {len(values)} values for {stages} stages "
+                          f"(4x4 up to the image size): give {stages} or one")
+    return values
+
+
+@register_family("r3gan")
+class R3GAN(AdversarialModel):
+    Hyperparameters = R3GANHyperparameters
+    reference_entry = "r3gan_twemoji"
+    test_sizes = {"latent_dim": 8, "widths": [8], "blocks": [1], "cardinality": [2],
+                  "expansion": 1}
+
+    def __init__(self, hparams, image_shape, num_classes=None, class_names=None, **kwargs):
+        self._stages = _stage_count(tuple(image_shape))
+        super().__init__(hparams, image_shape, num_classes, class_names, **kwargs)
+
+    def _plan(self):
+        """(widths, blocks, cardinality) per stage, 4x4 first, and the blocks in total."""
+        plan = [stage_values(self.hparams, key, self._stages)
+                for key in ("widths", "blocks", "cardinality")]
+        for width, groups in zip(plan[0], plan[2]):
+            if width * self.hparams.expansion % groups:
+                raise ConfigError(f"model.cardinality: {groups} groups do not divide "
+                                  f"{width} x {self.hparams.expansion} expanded channels")
+        return (*plan, sum(plan[1]))
+
+    def _blocks(self, x, count, groups, total, name):
+        for i in range(count):
+            x = resnext.residual_block(x, cardinality=groups, expansion=self.hparams.expansion,
+                                       total_blocks=total, name=f"{name}_block{i}")
+        return x
+
+    def build_generator(self, name="generator"):
+        widths, blocks, groups, total = self._plan()
+        z = keras.Input((self.hparams.latent_dim,), name="z")
+        x = resnext.GenerativeBasis(widths[0], name="basis")(self.latent_input(z))
+        for stage, width in enumerate(widths):
+            if stage:
+                if width != x.shape[-1]:
+                    x = resnext.pointwise(x, width, name=f"stage{stage}_widen")
+                x = resnext.LowpassUpsample(name=f"stage{stage}_up")(x)
+            x = self._blocks(x, blocks[stage], groups[stage], total, f"g_stage{stage}")
+        x = resnext.pointwise(x, self.image_shape[-1], name="to_image")
+        images = resnext.ClipAtInference(name="images", dtype="float32")(x)
+        return keras.Model(z, images, name=name)
+
+    def build_discriminator(self, name="discriminator"):
+        widths, blocks, groups, total = (list(reversed(v)) if isinstance(v, list) else v
+                                         for v in self._plan())
+        images = keras.Input(self.discriminator_input_shape, name="images")
+        x = resnext.pointwise(images, widths[0], name="from_image")
+        for stage, width in enumerate(widths):
+            x = self._blocks(x, blocks[stage], groups[stage], total, f"d_stage{stage}")
+            if stage + 1 < len(widths):
+                x = resnext.LowpassDownsample(name=f"stage{stage}_down")(x)
+                if widths[stage + 1] != width:
+                    x = resnext.pointwise(x, widths[stage + 1], name=f"stage{stage}_narrow")
+        logits = resnext.DiscriminativeBasis(self.discriminator_outputs, name="basis")(x)
+        logits = layers.Activation("linear", dtype="float32", name="logits")(logits)
+        return keras.Model(images, logits, name=name)
+
+
+def _stage_count(image_shape) -> int:
+    """Stages from 4x4 to the image's size, which must be square and 4 x a power of 2."""
+    if len(image_shape) != 3 or image_shape[0] != image_shape[1]:
+        raise ConfigError(f"r3gan needs square images, got shape {image_shape}")
+    size, stages = image_shape[0], 1
+    while size > 4 and size % 2 == 0:
+        size, stages = size // 2, stages + 1
+    if size != 4:
+        raise ConfigError(f"r3gan grows from 4x4 by doubling: image size {image_shape[0]} is not "
+                          f"4 x a power of 2 (set data.image_size, or data.padding for 28 -> 32)")
+    return stages
