@@ -92,7 +92,13 @@ class TrainConfig:
     beta_2: float = 0.999  # Adam only
     # "linear": both learning rates fall linearly to 0 at train.steps (CycleGAN's
     # schedule, over the whole run); it turns a 2D GAN's cloud into sharp modes.
-    lr_decay: Literal["none", "linear"] = "none"
+    # "cosine": they fall along a cosine to lr_final_share of their value (R3GAN's schedule,
+    # whose paper ends at 2e-4 -> 5e-5, a share of 0.25).
+    lr_decay: Literal["none", "linear", "cosine"] = "none"
+    lr_final_share: float = 0.0
+    # Adam's beta_2 rises (or falls) along a cosine from beta_2 to this at train.steps;
+    # 0 keeps it constant. R3GAN: 0.9 -> 0.99.
+    beta_2_final: float = 0.0
     seed: int = 0
     jit_compile: bool = True  # XLA; docs/speed.md has what it gains on each kind of network
     # Keras mixed precision for training only: "mixed_bfloat16" computes in bfloat16
@@ -104,6 +110,17 @@ class TrainConfig:
     steps_per_execution: int = 1
 
     def __post_init__(self):
+        if not 0.0 <= self.lr_final_share <= 1.0:
+            raise ConfigError(f"train.lr_final_share must be in [0, 1], got {self.lr_final_share}")
+        if self.lr_final_share and self.lr_decay != "cosine":
+            raise ConfigError("train.lr_final_share is where a cosine decay ends: set "
+                              "train.lr_decay = 'cosine'")
+        if not 0.0 <= self.beta_2_final < 1.0:
+            raise ConfigError(f"train.beta_2_final must be in [0, 1) (0 = constant beta_2), "
+                              f"got {self.beta_2_final}")
+        if self.beta_2_final and self.optimizer != "adam":
+            raise ConfigError("train.beta_2_final schedules Adam's beta_2; the optimizer is "
+                              f"{self.optimizer!r}")
         for name in ("batch_size", "steps", "steps_per_epoch", "steps_per_execution"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"train.{name} must be positive, got {getattr(self, name)}")

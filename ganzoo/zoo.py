@@ -36,7 +36,7 @@ def build(name: str, **overrides):
 def build_from_config(cfg: config_lib.EntryConfig):
     family = get_family(cfg.family)
     image_shape, num_classes = datasets.spec_for_entry(cfg)
-    if not family.conditional:
+    if not family.conditional_for(cfg.model):
         return family(cfg.model, image_shape, None, name=cfg.name)
     return family(cfg.model, image_shape, num_classes,
                   class_names=datasets.class_names_for_entry(cfg), name=cfg.name)

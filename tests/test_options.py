@@ -75,3 +75,24 @@ def test_r1_and_r2_in_the_training_step_are_the_penalties_of_their_definition():
                 + 3.0 * losses.r2_gradient_penalty(fake, critic))
     assert float(expected) > 0
     assert float(loss - adversarial) == pytest.approx(float(expected), rel=1e-4)
+
+
+def test_the_cosine_schedules_of_the_learning_rate_and_adams_beta_2():
+    from ganzoo.models.two_player import make_optimizer
+    from ganzoo.schema import TrainConfig
+
+    train = TrainConfig(steps=100, steps_per_epoch=100, lr_decay="cosine", lr_final_share=0.25,
+                        beta_1=0.0, beta_2=0.9, beta_2_final=0.99)
+    optimizer = make_optimizer(train, 2e-4)
+    seen = []
+    for step in (0, 50, 100, 300):
+        optimizer.iterations.assign(step)
+        seen.append((float(optimizer.learning_rate), float(optimizer.beta_2)))
+    assert seen == [pytest.approx(v, rel=1e-5) for v in
+                    [(2e-4, 0.9), (1.25e-4, 0.945), (5e-5, 0.99), (5e-5, 0.99)]]
+    # an update reads the scheduled beta_2: after one step v = (1 - beta_2) g^2
+    variable = keras.Variable([0.0])
+    optimizer.iterations.assign(100)
+    optimizer.build([variable])
+    optimizer.apply_gradients([(tf.constant([2.0]), variable)])
+    assert float(optimizer._velocities[0][0]) == pytest.approx(0.01 * 4.0, rel=1e-4)

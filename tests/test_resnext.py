@@ -84,3 +84,28 @@ def test_r3gan_samples_stay_in_range_though_its_generator_has_no_tanh():
 def test_r3gan_settings_that_cannot_work_are_refused_naming_the_key(overrides, message):
     with pytest.raises(config.ConfigError, match=message):
         ganzoo.build("r3gan_twemoji", **overrides)
+
+
+def test_a_conditional_r3gan_trains_on_labels_and_samples_a_class_by_name(tmp_path):
+    from ganzoo.models.r3gan import R3GAN
+    from tests.conftest import synthetic_data
+
+    settings = {"latent_dim": 8, "widths": [8], "cardinality": [2], "expansion": 1,
+                "conditional": True}
+    model = R3GAN(settings, (16, 16, 3), num_classes=3, class_names=("cat", "dog", "owl"))
+    model.compile()
+    batches = model.input_pipeline(synthetic_data((16, 16, 3), 3), global_batch_size=8, seed=0)
+    history = model.fit(batches, epochs=1, steps_per_epoch=2, verbose=0).history
+    assert np.isfinite(history["d_loss"]).all()
+    # the label changes the sample and the discriminator's verdict
+    z = tf.random.stateless_normal((2, 8), seed=(0, 1))
+    cats, owls = (model.generate(z, tf.constant([k, k])).numpy() for k in (0, 2))
+    assert np.abs(cats - owls).max() > 0
+    logits = [model.score(tf.constant(cats), tf.constant([k, k])).numpy() for k in (0, 2)]
+    assert np.abs(logits[0] - logits[1]).max() > 0
+    owl = model.sample(2, labels=["owl", "owl"], seed=0)
+    np.testing.assert_allclose(owl, model.sample(2, labels=[2, 2], seed=0))
+    path = tmp_path / "conditional.keras"
+    model.save(path)
+    reloaded = keras.saving.load_model(path, safe_mode=True)
+    np.testing.assert_allclose(reloaded.sample(2, labels=["owl", "owl"], seed=0), owl, atol=1e-6)

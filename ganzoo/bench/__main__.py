@@ -18,7 +18,7 @@ from absl import app, flags
 flags.DEFINE_boolean("quick", False, "A smoke run: fewer steps, entries and settings; no FID "
                      "race, no memory measurement.")
 flags.DEFINE_string("out", "runs/bench.json", "Where to write the results as JSON.")
-SECTIONS = ("families", "settings", "tutorial", "race", "memory", "data")
+SECTIONS = ("families", "settings", "tutorial", "race", "memory", "r3gan", "data")
 flags.DEFINE_list("sections", list(SECTIONS[:-1]), f"Parts to run, of {', '.join(SECTIONS)} "
                   "(data, about 10 minutes, only when asked for).")
 flags.DEFINE_integer("rounds", 5, "Interleaved timing rounds of the tutorial comparison "
@@ -188,9 +188,21 @@ def data_section(steps, warmup) -> list[dict]:
     return rows
 
 
+def r3gan_section(steps, warmup) -> dict:
+    from ganzoo.bench import r3gan_costs
+
+    grouped = r3gan_costs.grouped_convolution()
+    print_table("R3GAN's grouped 3x3 convolution, forward + backward under XLA", grouped,
+                ["implementation", "shape", "forward_backward_ms"])
+    penalties = r3gan_costs.penalty_costs("r3gan_twemoji", steps, warmup)
+    print_table("r3gan_twemoji's step with R1 and R2, R1 alone and neither", penalties,
+                ["penalties", "batch_size", "seconds_per_step", "images_per_second"])
+    return {"grouped_convolution": grouped, "penalties": penalties}
+
+
 RUNNERS = {"families": families_section, "settings": settings_section,
            "tutorial": tutorial_section, "race": race_section, "memory": memory_section,
-           "data": data_section}
+           "r3gan": r3gan_section, "data": data_section}
 QUICK_SECTIONS = ("families", "settings", "tutorial")
 
 

@@ -43,17 +43,20 @@ def fit_seconds_per_step(model, batches, steps: int, warmup: int) -> float:
     return (clock.ended - start) / steps
 
 
-def entry_images_per_second(name: str, setting: Setting | None, steps: int, warmup: int) -> dict:
+def entry_images_per_second(name: str, setting: Setting | None, steps: int, warmup: int,
+                            overrides: dict | None = None) -> dict:
     """Time `fit` on zoo entry `name`, built and compiled as a training run builds it
     (`runner.compiled_model`), on its real data; `setting` overrides its precision and
-    XLA switch (None: the entry's own)."""
+    XLA switch (None: the entry's own), `overrides` any other config key."""
     import tensorflow as tf
 
     from ganzoo import config, datasets
     from ganzoo.training.runner import compiled_model
 
-    overrides = None if setting is None else {"train.precision": setting.precision,
-                                              "train.jit_compile": setting.jit_compile}
+    overrides = dict(overrides or {})
+    if setting is not None:
+        overrides.update({"train.precision": setting.precision,
+                          "train.jit_compile": setting.jit_compile})
     cfg = config.load_entry(name, overrides)
     setting = Setting(cfg.train.jit_compile, cfg.train.precision)
     data = datasets.for_entry(cfg)

@@ -138,8 +138,9 @@ def preparation_settings(cfg):
     if not size:
         raise ValueError(f"{cfg.name}: training on image files needs data.image_size (the "
                          f"square size to prepare them at)")
-    labels = d.labels if d.labels != "auto" else ("folders" if family.conditional else "none")
-    if family.conditional and labels != "folders":
+    conditional = family.conditional_for(cfg.model)
+    labels = d.labels if d.labels != "auto" else ("folders" if conditional else "none")
+    if conditional and labels != "folders":
         raise ValueError(f"{cfg.name}: {cfg.family} is conditional and needs class labels: "
                          f"data.labels = 'folders' (one subfolder per class)")
     return Settings(size=size, channels=d.channels, crop=d.crop, labels=labels,
@@ -169,9 +170,10 @@ def prepared_folder(cfg) -> Path | None:
     if not translation and manifest["kind"] == "pairs":
         raise ValueError(f"{cfg.name}: {cfg.family} draws from one set of images; {source} "
                          f"holds two domains ({manifest['layout']} layout)")
-    if get_family(cfg.family).conditional and len(manifest["class_names"] or ()) < 2:
+    classes = len(manifest["class_names"] or ())
+    if get_family(cfg.family).conditional_for(cfg.model) and classes < 2:
         raise ValueError(f"{cfg.name}: {cfg.family} is conditional and needs two or more "
-                         f"classes; {source} has {len(manifest['class_names'] or ())}")
+                         f"classes; {source} has {classes}")
     return folder
 
 
@@ -194,7 +196,7 @@ def spec_for_entry(cfg) -> tuple[tuple[int, ...], int | None]:
     shape = (size, size, cfg.data.channels)
     from ganzoo.models import get_family
 
-    if not get_family(cfg.family).conditional:
+    if not get_family(cfg.family).conditional_for(cfg.model):
         return shape, None
     from ganzoo.imagefiles import store
 

@@ -35,9 +35,11 @@ def load(split: str, source: str) -> ImageData:
 
 
 def modes_of(images: np.ndarray, classifier) -> np.ndarray:
-    """Mode index 100 r + 10 g + b of each (N, 28, 28, 3) image, channels classified apart."""
-    from ganzoo.evaluation.digit_classifier import predict
+    """Mode index 100 r + 10 g + b of each (N, 28, 28, 3) image, channels classified apart
+    (images padded to 32x32 for a family that doubles from 4x4 are centre-cropped first)."""
+    from ganzoo.evaluation.digit_classifier import as_mnist, predict
 
+    images = as_mnist(images)
     n = len(images)
     channels = np.concatenate([images[..., c:c + 1] for c in range(3)])  # (3N, 28, 28, 1)
     digits = predict(classifier, channels).reshape(3, n)

@@ -36,7 +36,9 @@ class R3GANHyperparameters(AdversarialHyperparameters):
     loss: Objective = "relativistic"
     r1_gamma: float = 0.05  # the paper's CIFAR-10 start
     r2_gamma: float = 0.05
-    gamma_final_share: float = 0.1  # the paper's schedules end at a tenth of their start
+    # Class-conditional, as the paper's CIFAR-10 model: the data's class folders (data.labels
+    # = "folders") are its labels, and `sample(n, labels=["cat"])` asks for a class.
+    conditional: bool = False
 
     def __post_init__(self):
         super().__post_init__()
@@ -67,6 +69,10 @@ class R3GAN(AdversarialModel):
     test_sizes = {"latent_dim": 8, "widths": [8], "blocks": [1], "cardinality": [2],
                   "expansion": 1}
 
+    @classmethod
+    def conditional_for(cls, hparams) -> bool:
+        return hparams.conditional
+
     def __init__(self, hparams, image_shape, num_classes=None, class_names=None, **kwargs):
         self._stages = _stage_count(tuple(image_shape))
         super().__init__(hparams, image_shape, num_classes, class_names, **kwargs)
@@ -90,7 +96,13 @@ class R3GAN(AdversarialModel):
     def build_generator(self, name="generator"):
         widths, blocks, groups, total = self._plan()
         z = keras.Input((self.hparams.latent_dim,), name="z")
-        x = resnext.GenerativeBasis(widths[0], name="basis")(self.latent_input(z))
+        inputs, code = z, self.latent_input(z)
+        if self.conditional:  # [z, E y]: the reference's EmbeddingLayer, E of z's size
+            labels = keras.Input((), dtype="int32", name="labels")
+            inputs = {"labels": labels, "z": z}
+            code = layers.Concatenate(name="z_and_label")(
+                [code, self._embedding(labels, self.hparams.latent_dim, 1.0, "g_label")])
+        x = resnext.GenerativeBasis(widths[0], name="basis")(code)
         for stage, width in enumerate(widths):
             if stage:
                 if width != x.shape[-1]:
@@ -99,12 +111,13 @@ class R3GAN(AdversarialModel):
             x = self._blocks(x, blocks[stage], groups[stage], total, f"g_stage{stage}")
         x = resnext.pointwise(x, self.image_shape[-1], name="to_image")
         images = resnext.ClipAtInference(name="images", dtype="float32")(x)
-        return keras.Model(z, images, name=name)
+        return keras.Model(inputs, images, name=name)
 
     def build_discriminator(self, name="discriminator"):
         widths, blocks, groups, total = (list(reversed(v)) if isinstance(v, list) else v
                                          for v in self._plan())
         images = keras.Input(self.discriminator_input_shape, name="images")
+        inputs = images
         x = resnext.pointwise(images, widths[0], name="from_image")
         for stage, width in enumerate(widths):
             x = self._blocks(x, blocks[stage], groups[stage], total, f"d_stage{stage}")
@@ -112,9 +125,34 @@ class R3GAN(AdversarialModel):
                 x = resnext.LowpassDownsample(name=f"stage{stage}_down")(x)
                 if widths[stage + 1] != width:
                     x = resnext.pointwise(x, widths[stage + 1], name=f"stage{stage}_narrow")
-        logits = resnext.DiscriminativeBasis(self.discriminator_outputs, name="basis")(x)
+        if not self.conditional:
+            logits = resnext.DiscriminativeBasis(self.discriminator_outputs, name="basis")(x)
+        else:  # projection onto the label's embedding (the reference's conditional D)
+            labels = keras.Input((), dtype="int32", name="labels")
+            inputs = {"images": images, "labels": labels}
+            features = resnext.DiscriminativeBasis(widths[-1], name="basis")(x)
+            embedded = self._embedding(labels, widths[-1], widths[-1] ** -0.5, "d_label")
+            logits = layers.Dot(axes=1, name="projection")([features, embedded])
         logits = layers.Activation("linear", dtype="float32", name="logits")(logits)
-        return keras.Model(images, logits, name=name)
+        return keras.Model(inputs, logits, name=name)
+
+    def _embedding(self, labels, units, gain, name):
+        """A bias-free linear map of the one-hot label, N(0, gain / sqrt(classes))."""
+        one_hot = layers.CategoryEncoding(self.num_classes, output_mode="one_hot",
+                                          name=f"{name}_one_hot")(labels)
+        return layers.Dense(units, use_bias=False, name=f"{name}_embedding",
+                            kernel_initializer=resnext.msr_init(self.num_classes, gain))(one_hot)
+
+    def generate(self, z, labels=None, training=False, generator=None):
+        generator = generator or self.generator
+        if self.conditional:
+            return generator({"labels": labels, "z": z}, training=training)
+        return generator(z, training=training)
+
+    def score(self, inputs, labels=None, training=False):
+        if self.conditional:
+            return self.discriminator({"images": inputs, "labels": labels}, training=training)
+        return self.discriminator(inputs, training=training)
 
 
 def _stage_count(image_shape) -> int:

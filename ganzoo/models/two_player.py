@@ -49,6 +49,13 @@ class TwoPlayerModel(keras.Model):
     replica_tolerance = 5e-4
 
     @classmethod
+    def conditional_for(cls, hparams) -> bool:
+        """Whether a model with these [model] settings takes class labels: the family's
+        `conditional` for most; a family that can be either reads a setting (r3gan's
+        `model.conditional`). Asked before any data is read, to prepare class folders."""
+        return cls.conditional
+
+    @classmethod
     def test_overrides(cls, levels: int = 2) -> dict:
         """`test_sizes` as config overrides. `levels`: resolution levels, for a family that
         grows (ProGAN); the others ignore it."""
@@ -62,6 +69,7 @@ class TwoPlayerModel(keras.Model):
         if not isinstance(hparams, self.Hyperparameters):
             hparams = build_dataclass(self.Hyperparameters, hparams, type(self).__name__, "model")
         self.hparams = hparams
+        self.conditional = type(self).conditional_for(hparams)
         self.image_shape = tuple(int(d) for d in image_shape)
         self.num_classes = int(num_classes) if num_classes else None
         self.class_names = tuple(class_names) if class_names else None
@@ -167,9 +175,38 @@ def make_optimizer(train: TrainConfig, learning_rate: float, updates_per_step=1)
     """The configured optimizer. A decaying rate is a function of the optimizer's own
     iteration count, which checkpoints hold, so a resumed run continues the schedule;
     the discriminator's optimizer counts `updates_per_step` updates per step."""
+    decay_steps = train.steps * updates_per_step
     if train.lr_decay == "linear":
         learning_rate = keras.optimizers.schedules.PolynomialDecay(
-            learning_rate, decay_steps=train.steps * updates_per_step, end_learning_rate=0.0)
+            learning_rate, decay_steps=decay_steps, end_learning_rate=0.0)
+    elif train.lr_decay == "cosine":
+        learning_rate = keras.optimizers.schedules.CosineDecay(
+            learning_rate, decay_steps=decay_steps, alpha=train.lr_final_share)
     if train.optimizer == "rmsprop":
         return keras.optimizers.RMSprop(learning_rate)
+    if train.beta_2_final:
+        return CosineBeta2Adam(learning_rate, beta_1=train.beta_1, beta_2=train.beta_2,
+                               beta_2_final=train.beta_2_final, decay_steps=decay_steps)
     return keras.optimizers.Adam(learning_rate, beta_1=train.beta_1, beta_2=train.beta_2)
+
+
+class CosineBeta2Adam(keras.optimizers.Adam):
+    """Adam whose beta_2 moves along a cosine from its first value to `beta_2_final` over
+    `decay_steps` of its own iterations, then stays: R3GAN's beta_2 schedule (0.9 -> 0.99, a
+    longer memory of squared gradients as training settles). Keras' Adam reads `self.beta_2`
+    at every update, so the schedule is this property; the iteration count comes from the
+    checkpoint, so a resumed run continues it."""
+
+    def __init__(self, learning_rate, *, beta_2_final, decay_steps, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.beta_2_final, self.decay_steps = float(beta_2_final), int(decay_steps)
+
+    @property
+    def beta_2(self):
+        progress = tf.minimum(tf.cast(self.iterations, tf.float32) / self.decay_steps, 1.0)
+        cosine = 0.5 * (1.0 + tf.cos(3.141592653589793 * progress))
+        return self.beta_2_final + (self.beta_2_start - self.beta_2_final) * cosine
+
+    @beta_2.setter
+    def beta_2(self, value):
+        self.beta_2_start = float(value)

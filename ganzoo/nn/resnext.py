@@ -49,7 +49,7 @@ class GroupedConv2D(keras.layers.Layer):
 
     One kernel of Keras' grouped layout (k, k, C_in / groups, C_out), so the weights are those
     of `Conv2D(groups=G)`. On a 2-core CPU the split is faster than TensorFlow's grouped
-    kernel, forward and backward (`python -m ganzoo.bench --sections grouped_conv`,
+    kernel, forward and backward (`python -m ganzoo.bench --sections r3gan`,
     docs/speed.md), and it converts to LiteRT, which has no grouped convolution.
     """
 
