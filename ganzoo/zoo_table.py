@@ -16,6 +16,9 @@ from ganzoo import config, datasets, integrity, paths, zoo
 from ganzoo.evaluation import digit_classifier
 
 START, END = "<!-- zoo-table:start -->", "<!-- zoo-table:end -->"
+GALLERY_START, GALLERY_END = "<!-- gallery:start -->", "<!-- gallery:end -->"
+# Shown first, side by side: the two families a user with their own folder chooses between.
+GALLERY_LEAD = ("r3gan_twemoji", "dcgan_twemoji")
 COMPARISON_START = "<!-- family-comparison:start -->"
 COMPARISON_END = "<!-- family-comparison:end -->"
 README = paths.repository_root() / "README.md"
@@ -116,6 +119,24 @@ def table() -> str:
     return "\n".join(rows)
 
 
+def gallery() -> str:
+    """A picture per shipped entry: the sample grid its card shows (`integrity.SAMPLES`),
+    small, linked to the card; R3GAN and DCGAN on Twemoji first."""
+    shipped = [name for name in zoo.list_models() if _card(name) is not None]
+    ordered = [n for n in GALLERY_LEAD if n in shipped] + [n for n in shipped
+                                                           if n not in GALLERY_LEAD]
+    cells = []
+    for name in ordered:
+        entry = paths.shipped_models_dir() / name
+        version = zoo.available_versions(entry)[-1]
+        if not (entry / str(version) / integrity.SAMPLES).is_file():
+            continue
+        picture = f"saved_models/{name}/{version}/{integrity.SAMPLES.as_posix()}"
+        cells.append(f'<a href="saved_models/{name}/README.md"><img src="{picture}" '
+                     f'width="150" alt="{name}" title="{name}"></a>')
+    return "\n".join(cells)
+
+
 def mnist_comparison() -> list[dict]:
     """Every unconditional-or-conditional digit entry measured on the same evaluator: the zoo
     MNIST classifier's features, the same held-out reference and sample count (Lucic et al.
@@ -205,7 +226,9 @@ def _replace_between(text: str, start: str, end: str, body: str) -> str:
 
 
 def readme_with_table(text: str) -> str:
-    return _replace_between(text, START, END, table())
+    """The README with its zoo table and its gallery drawn from the cards."""
+    text = _replace_between(text, START, END, table())
+    return _replace_between(text, GALLERY_START, GALLERY_END, gallery())
 
 
 def results_with_comparison(text: str) -> str:
