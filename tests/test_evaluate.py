@@ -89,3 +89,16 @@ def test_a_plain_rerun_keeps_an_earlier_multi_seed_result(tmp_path):
     assert kept == report["over_training_seeds"]
     assert kept["mean_modes_covered"] == 7.5
     assert kept["command"].endswith("--train_seeds 5")
+
+
+def test_stacked_mnist_modes_are_read_the_same_from_images_padded_to_32():
+    from ganzoo.datasets import stacked_mnist
+    from ganzoo.evaluation import digit_classifier
+
+    images, modes = stacked_mnist.load("test", "embedded").as_numpy()
+    images, modes = images[:40], modes[:40]
+    padded = np.pad(images, ((0, 0), (2, 2), (2, 2), (0, 0)), constant_values=-1.0)
+    classifier = digit_classifier.load()
+    read = stacked_mnist.modes_of(images, classifier)
+    np.testing.assert_array_equal(stacked_mnist.modes_of(padded, classifier), read)
+    assert (read == modes).mean() > 0.9

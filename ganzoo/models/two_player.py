@@ -21,6 +21,7 @@ import dataclasses
 import keras
 import tensorflow as tf
 
+from ganzoo import schedules
 from ganzoo.nn import step_random
 from ganzoo.schema import TrainConfig, build_dataclass
 from ganzoo.training.distribute import worker_role
@@ -203,9 +204,8 @@ class CosineBeta2Adam(keras.optimizers.Adam):
 
     @property
     def beta_2(self):
-        progress = tf.minimum(tf.cast(self.iterations, tf.float32) / self.decay_steps, 1.0)
-        cosine = 0.5 * (1.0 + tf.cos(3.141592653589793 * progress))
-        return self.beta_2_final + (self.beta_2_start - self.beta_2_final) * cosine
+        return schedules.cosine(self.iterations, self.decay_steps, self.beta_2_start,
+                                self.beta_2_final)
 
     @beta_2.setter
     def beta_2(self, value):

@@ -6,11 +6,11 @@ R3GAN (Huang et al. 2024) uses both with one gamma that falls along a cosine
 (`model.gamma_final_share`, `model.gamma_decay_steps`).
 """
 
-import math
-
 import keras
 import tensorflow as tf
 from absl import logging
+
+from ganzoo import schedules
 
 
 def gamma_share(g_optimizer, final_share: float, decay_steps: int):
@@ -19,9 +19,7 @@ def gamma_share(g_optimizer, final_share: float, decay_steps: int):
     warm-up). A function of the optimizer's step count, so a resumed run continues it."""
     if final_share == 1.0:
         return 1.0
-    progress = tf.minimum(tf.cast(g_optimizer.iterations, tf.float32) / float(decay_steps), 1.0)
-    cosine = 0.5 * (1.0 + tf.cos(math.pi * progress))
-    return final_share + (1.0 - final_share) * cosine
+    return schedules.cosine(g_optimizer.iterations, decay_steps, 1.0, final_share)
 
 
 def warn_if_batch_norm_splits_it(discriminator) -> None:
