@@ -73,13 +73,10 @@ class R3GAN(AdversarialModel):
     def conditional_for(cls, hparams) -> bool:
         return hparams.conditional
 
-    def __init__(self, hparams, image_shape, num_classes=None, class_names=None, **kwargs):
-        self._stages = _stage_count(tuple(image_shape))
-        super().__init__(hparams, image_shape, num_classes, class_names, **kwargs)
-
     def _plan(self):
         """(widths, blocks, cardinality) per stage, 4x4 first, and the blocks in total."""
-        plan = [stage_values(self.hparams, key, self._stages)
+        stages = _stage_count(self.image_shape)
+        plan = [stage_values(self.hparams, key, stages)
                 for key in ("widths", "blocks", "cardinality")]
         for width, groups in zip(plan[0], plan[2]):
             if width * self.hparams.expansion % groups:
@@ -114,8 +111,8 @@ class R3GAN(AdversarialModel):
         return keras.Model(inputs, images, name=name)
 
     def build_discriminator(self, name="discriminator"):
-        widths, blocks, groups, total = (list(reversed(v)) if isinstance(v, list) else v
-                                         for v in self._plan())
+        widths, blocks, groups, total = self._plan()
+        widths, blocks, groups = widths[::-1], blocks[::-1], groups[::-1]  # G's mirror image
         images = keras.Input(self.discriminator_input_shape, name="images")
         inputs = images
         x = resnext.pointwise(images, widths[0], name="from_image")
