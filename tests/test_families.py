@@ -242,10 +242,18 @@ def test_top_k_keeps_the_best_scored_fakes_and_only_they_reach_the_generator():
 @pytest.mark.parametrize("name", sorted(losses.OBJECTIVES))
 def test_generator_losses_weigh_like_tf_gan(name):
     """TF-GAN's default reduction: sum of weighted terms over the count of nonzero weights."""
-    generator_loss = losses.OBJECTIVES[name].generator
+    objective = losses.OBJECTIVES[name]
+    real = tf.constant([[1.0], [0.5], [-0.4], [2.2]])  # the pairs of a relativistic loss
+
+    def generator_loss(logits, weights=None, rows=slice(None)):
+        if objective.pairs_real:
+            return objective.generator(logits, weights, real_logits=real[rows])
+        return objective.generator(logits, weights)
+
     logits = tf.constant([[0.3], [-1.2], [2.0], [0.7]])
     weights = tf.constant([2.0, 0.0, 1.0, 1.0])
-    terms = np.array([float(generator_loss(logits[i:i + 1])) for i in range(4)])
+    terms = np.array([float(generator_loss(logits[i:i + 1], rows=slice(i, i + 1)))
+                      for i in range(4)])
     expected = np.sum(terms * np.asarray(weights)) / 3.0
     assert float(generator_loss(logits, weights)) == pytest.approx(expected, rel=1e-6)
     assert float(generator_loss(logits, tf.ones(4))) == pytest.approx(float(generator_loss(logits)))
@@ -345,7 +353,7 @@ def test_infogan_code_teaches_q_and_the_generator_on_the_generator_side():
     fit = fit_tiny("gan_grid25", steps=3, **{"model.latent_categories": 5})
     assert "code_loss" in [m.name for m in fit.metrics]
     for _ in range(30):
-        model._generator_update(z, None)
+        model._generator_update(z, None, None)
     after = [np.array(v) for v in model.code_predictor.trainable_variables]
     assert any(not np.allclose(a, b) for a, b in zip(before, after))
     assert float(model.code_penalty(z, model.generate(z, training=True))) < first_penalty / 2

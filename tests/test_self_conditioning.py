@@ -127,7 +127,7 @@ def test_training_draws_each_fake_in_its_real_images_cluster():
     model = self_conditioned()
     seen = []
     model._discriminator_update = lambda real, labels, z: seen.append(("d", z))
-    model._generator_update = lambda z, labels: seen.append(("g", z))
+    model._generator_update = lambda z, labels, real: seen.append(("g", z))
     model.ema_generator = None
     batch = {"images": tf.zeros((2, 1, *model.image_shape)), "labels": tf.constant([[1], [3]]),
              "z": tf.random.stateless_normal((2, 2, model.hparams.latent_dim), seed=(0, 0))}
