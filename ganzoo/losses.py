@@ -174,7 +174,8 @@ def relativistic_discriminator_loss(real_logits, fake_logits):
     so D cannot win by pushing every real up at once; Sun et al. 2020 show that the pairing
     leaves no basin of mode-dropping solutions. Pairs are the i-th real and i-th fake.
     """
-    return tf.reduce_mean(_softplus(_paired(fake_logits) - _paired(real_logits)))
+    return tf.reduce_mean(_softplus(tf.cast(fake_logits, tf.float32)
+                                    - tf.cast(real_logits, tf.float32)))
 
 
 def relativistic_generator_loss(fake_logits, weights=None, real_logits=None):
@@ -183,13 +184,9 @@ def relativistic_generator_loss(fake_logits, weights=None, real_logits=None):
     constants for the generator."""
     if real_logits is None:
         raise ValueError("the relativistic generator loss needs the paired real logits")
-    return _mean(_softplus(tf.stop_gradient(_paired(real_logits)) - _paired(fake_logits)),
-                 weights)
-
-
-def _paired(logits):
-    """Logits as float32, one row per pair."""
-    return tf.cast(logits, tf.float32)
+    margin = tf.stop_gradient(tf.cast(real_logits, tf.float32)) - tf.cast(fake_logits,
+                                                                           tf.float32)
+    return _mean(_softplus(margin), weights)
 
 
 # ----- least squares (Mao et al. 2017; TF-GAN's a=0, b=c=1) ----------------------

@@ -122,14 +122,14 @@ def table() -> str:
 def gallery() -> str:
     """A picture per shipped entry: the sample grid its card shows (`integrity.SAMPLES`),
     small, linked to the card; R3GAN and DCGAN on Twemoji first."""
-    shipped = [name for name in zoo.list_models() if _card(name) is not None]
-    ordered = [n for n in GALLERY_LEAD if n in shipped] + [n for n in shipped
-                                                           if n not in GALLERY_LEAD]
+    versions = {name: card["version"] for name in zoo.list_models()
+                if (card := _card(name)) is not None}
+    ordered = [n for n in GALLERY_LEAD if n in versions] + [n for n in versions
+                                                            if n not in GALLERY_LEAD]
     cells = []
     for name in ordered:
-        entry = paths.shipped_models_dir() / name
-        version = zoo.available_versions(entry)[-1]
-        if not (entry / str(version) / integrity.SAMPLES).is_file():
+        version = versions[name]
+        if not (paths.shipped_models_dir() / name / str(version) / integrity.SAMPLES).is_file():
             continue
         picture = f"saved_models/{name}/{version}/{integrity.SAMPLES.as_posix()}"
         cells.append(f'<a href="saved_models/{name}/README.md"><img src="{picture}" '

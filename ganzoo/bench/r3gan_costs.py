@@ -36,15 +36,15 @@ def grouped_convolution(repeats: int = 10) -> list[dict]:
     x = tf.random.stateless_normal(GROUPED_SHAPE, seed=(0, 0))
     channels = GROUPED_SHAPE[-1]
     dense_width = int(channels / GROUPS**0.5)
-    candidates = {
-        "keras Conv2D(groups)": keras.layers.Conv2D(channels, 3, padding="same", groups=GROUPS),
-        "split and concatenate (ganzoo)": resnext.GroupedConv2D(channels, GROUPS),
-        f"dense 3x3, {dense_width} channels (same weights)": keras.layers.Conv2D(
-            dense_width, 3, padding="same"),
+    candidates = {  # name: (layer, its input)
+        "keras Conv2D(groups)": (
+            keras.layers.Conv2D(channels, 3, padding="same", groups=GROUPS), x),
+        "split and concatenate (ganzoo)": (resnext.GroupedConv2D(channels, GROUPS), x),
+        f"dense 3x3, {dense_width} channels (same weights)": (
+            keras.layers.Conv2D(dense_width, 3, padding="same"), x[..., :dense_width]),
     }
     rows = []
-    for name, layer in candidates.items():
-        inputs = x if "dense" not in name else x[..., :dense_width]
+    for name, (layer, inputs) in candidates.items():
         rows.append({"implementation": name, "shape": "x".join(map(str, inputs.shape)),
                      "forward_backward_ms": round(_forward_backward_ms(layer, inputs, repeats),
                                                   1)})
