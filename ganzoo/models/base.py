@@ -124,10 +124,17 @@ class AdversarialModel(Sampling, TwoPlayerModel):
                                        self.hparams.top_k, self.hparams.top_k_period)
 
     def generate(self, z, labels=None, training=False, generator=None):
-        return (generator or self.generator)(z, training=training)
+        """A conditional family's generator takes {"labels", "z"}, the others z."""
+        generator = generator or self.generator
+        if self.conditional:
+            return generator({"labels": labels, "z": z}, training=training)
+        return generator(z, training=training)
 
     def score(self, inputs, labels=None, training=False):
-        """The discriminator on prepared (augmented, packed) inputs."""
+        """The discriminator on prepared (augmented, packed) inputs; a conditional family's
+        takes {"images", "labels"}."""
+        if self.conditional:
+            return self.discriminator({"images": inputs, "labels": labels}, training=training)
         return self.discriminator(inputs, training=training)
 
     # ----- what every discriminator call goes through ---------------------------

@@ -46,9 +46,3 @@ class CGAN(AdversarialModel):
                                          self.hparams.discriminator_filters,
                                          kernel_size=self.hparams.kernel_size,
                                          dropout=self.hparams.discriminator_dropout, name=name)
-
-    def generate(self, z, labels=None, training=False, generator=None):
-        return (generator or self.generator)({"labels": labels, "z": z}, training=training)
-
-    def score(self, images, labels=None, training=False):
-        return self.discriminator({"images": images, "labels": labels}, training=training)

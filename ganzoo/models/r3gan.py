@@ -140,17 +140,6 @@ class R3GAN(AdversarialModel):
         return layers.Dense(units, use_bias=False, name=f"{name}_embedding",
                             kernel_initializer=resnext.msr_init(self.num_classes, gain))(one_hot)
 
-    def generate(self, z, labels=None, training=False, generator=None):
-        generator = generator or self.generator
-        if self.conditional:
-            return generator({"labels": labels, "z": z}, training=training)
-        return generator(z, training=training)
-
-    def score(self, inputs, labels=None, training=False):
-        if self.conditional:
-            return self.discriminator({"images": inputs, "labels": labels}, training=training)
-        return self.discriminator(inputs, training=training)
-
 
 def _stage_count(image_shape) -> int:
     """Stages from 4x4 to the image's size, which must be square and 4 x a power of 2."""
