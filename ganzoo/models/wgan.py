@@ -35,11 +35,13 @@ class WGAN(SelectableBodyModel):
     reference_entry = "wgan_mnist"
     test_sizes = {"latent_dim": 8, "generator_filters": 4, "discriminator_filters": 4,
                   "generator_units": [16, 16], "discriminator_units": [16, 16]}
-    # Clipping runs in cross-replica context. Without the entry's self-conditioning: with its
-    # clusters the critic moved by 4e-5 to 5e-3 between one replica and two (clip 0.02 and
-    # 0.01, measured 2026-12-04), against 5e-8 without; presumably a sample's cluster, a
-    # discrete choice, flips on float noise (not traced further). Self-conditioning under
-    # replicas has its own case, on gan_mnist.
+    # Clipping runs in cross-replica context. Without the entry's self-conditioning: a
+    # self-conditioned Wasserstein critic with 3 or more critic steps is not repeatable even on
+    # one device. Repeated one-step runs of the tiny entry, with the same graph and the same
+    # batches, ended with different critics now and then (2026-12-06); without the clusters, or
+    # with the non-saturating loss, they did not. The cause is inside
+    # TensorFlow's executor and was not traced further. Self-conditioning under replicas has its
+    # own case, on gan_mnist (non-saturating loss).
     replica_settings = {"self_conditioning": 0}
     discriminator_norm = "batch"  # the paper's critic is a DCGAN discriminator
 
