@@ -5,6 +5,8 @@
     ganzoo sample dcgan_mnist -n 16 --seed 0 -o grid.png
     ganzoo interpolate cgan_mnist --seeds 1,2,3 --frames 16 -o walk.gif
     ganzoo translate pix2pix_emoji a.png b.png -o out/
+    ganzoo download dcgan_mnist [--dest MIRROR]
+    ganzoo publish dcgan_mnist --dest hub/dcgan_mnist
     ganzoo train --name cgan_mnist          (and evaluate, export, prepare, bench)
 
 `python -m ganzoo` is the same command. train, evaluate, export, prepare and bench are the
@@ -137,6 +139,19 @@ def parser() -> argparse.ArgumentParser:
     translate.add_argument("-o", "--outdir", required=True, type=Path)
     translate.add_argument("--direction", choices=("a2b", "b2a"), default="a2b")
 
+    download = command("download", "fetch shipped models into the cache, or write them into a "
+                       "mirror folder (--dest) for machines without a network",
+                       "ganzoo download --all --dest /srv/ganzoo-mirror")
+    download.add_argument("names", nargs="*", help="entries, and 'judges' for the evaluators")
+    download.add_argument("--all", action="store_true", help="every shipped model and judge")
+    download.add_argument("--dest", type=Path, help="write a mirror here instead of the cache")
+
+    publish = command("publish", "write a trained version in a model hub's layout (Keras "
+                      "folder, SavedModel, model card)", "ganzoo publish dcgan_mnist --dest hub/")
+    publish.add_argument("name")
+    publish.add_argument("--dest", type=Path, required=True, help="a new or empty folder")
+    publish.add_argument("--version", type=_positive)
+
     for name, (module, help_text, example) in TOOLS.items():
         tool = command(name, f"{help_text} (python -m {module}; its flags)", example)
         tool.add_argument("args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
@@ -183,12 +198,12 @@ def _run_tool(name: str, args: list[str]) -> int:
 # ----- the commands -------------------------------------------------------------------------
 
 def _list(_args) -> None:
-    from ganzoo import config, paths, zoo
+    from ganzoo import config, zoo
 
     for user in (False, True):
         names = zoo.list_models(user=user)
         if user and names:
-            print(f"\nyour entries ({paths.user_models_dir()}):")
+            print(f"\nyour entries ({', '.join(map(str, zoo.user_dirs()))}):")
         for name in names:
             cfg = config.load_entry(name) if not user else None
             try:
@@ -230,6 +245,21 @@ def _info(args) -> None:
     else:
         print(f"  checks: not evaluated (ganzoo evaluate --name {args.name})")
     print(f"  card: {entry_dir / 'README.md'}")
+
+
+def _download(args) -> None:
+    from ganzoo.hub import mirror
+
+    if bool(args.names) == args.all:
+        raise UsageError("ganzoo download: name entries (or 'judges'), or give --all")
+    for folder in mirror.download(args.names, args.all, args.dest):
+        print(folder)
+
+
+def _publish(args) -> None:
+    from ganzoo.hub import publish
+
+    print(publish.publish(args.name, args.dest, args.version))
 
 
 def _load_noise_model(name):
@@ -305,7 +335,7 @@ def _translate(args) -> None:
 
 
 COMMANDS = {"list": _list, "info": _info, "sample": _sample, "interpolate": _interpolate,
-            "translate": _translate}
+            "translate": _translate, "download": _download, "publish": _publish}
 
 
 def run() -> None:

@@ -1,9 +1,9 @@
 """Where zoo configs and trained models live.
 
 A source checkout (plain or editable install) uses the repository's top-level
-`zoo_configs/` and `saved_models/`. A built wheel carries the same two folders
-inside the package (setup.cfg maps them to `ganzoo.zoo_configs` and
-`ganzoo.saved_models`). Environment variables point elsewhere without code.
+`zoo_configs/` and `saved_models/`. A built wheel carries `zoo_configs/` inside the
+package (setup.cfg maps it to `ganzoo.zoo_configs`) but not the models: it fetches
+them into the cache (`ganzoo.hub`). Environment variables point elsewhere without code.
 """
 
 import os
@@ -34,7 +34,8 @@ def configs_dir() -> Path:
 
 
 def shipped_models_dir() -> Path:
-    """The trained models that ship with ganzoo."""
+    """The trained models that ship with ganzoo: the maintainers' `saved_models/` in a source
+    checkout (absent from an installed wheel, which fetches them; see `ganzoo.hub`)."""
     return _bundled("saved_models")
 
 
@@ -65,6 +66,14 @@ def user_models_dir() -> Path:
         return Path(chosen).expanduser()
     data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(data_home) / "ganzoo" / "models"
+
+
+OFFLINE_ENV = "GANZOO_OFFLINE"  # set to 1 to never try the network
+
+
+def offline() -> bool:
+    """GANZOO_OFFLINE is set (and not 0): nothing may open a socket."""
+    return os.environ.get(OFFLINE_ENV, "") not in ("", "0")
 
 
 CACHE_ENV = "GANZOO_CACHE_DIR"

@@ -9,6 +9,7 @@ import keras
 import ganzoo.models  # noqa: F401  (registers the families, which .keras files name)
 from ganzoo import config as config_lib
 from ganzoo import datasets, integrity, paths
+from ganzoo.hub import fetch, registry
 from ganzoo.integrity import KERAS_FILE, available_versions
 from ganzoo.models import get_family
 
@@ -17,10 +18,14 @@ class NotTrainedError(FileNotFoundError):
     """The zoo entry exists but no trained weights were found for it."""
 
 
-def list_models(user: bool = False) -> list[str]:
-    """Names of the zoo's entries (configs in `zoo_configs/`); with `user=True`, the entries
-    you trained yourself, in the user models directory (`ganzoo.paths.user_models_dir()`)."""
-    return config_lib.list_user_entries() if user else config_lib.list_entries()
+def list_models(user: bool = False, models_dir: str | os.PathLike | None = None) -> list[str]:
+    """Names of the zoo's entries (configs in `zoo_configs/`, each trained version fetched on
+    demand); with `user=True`, the entries with trained versions in the folders `load` searches
+    before the zoo: `models_dir`, $GANZOO_MODELS_DIR and the user models directory."""
+    if not user:
+        return config_lib.list_entries()
+    return sorted({p.name for root in user_dirs(models_dir) if root.is_dir()
+                   for p in root.iterdir() if available_versions(p)})
 
 
 def build(name: str, **overrides):
@@ -43,21 +48,21 @@ def build_from_config(cfg: config_lib.EntryConfig):
 
 
 def load(name: str, version: int | None = None, models_dir: str | os.PathLike | None = None):
-    """The trained model of zoo entry `name` (newest version unless `version`).
+    """The trained model of zoo entry `name` (newest version unless `version`), or of the
+    entry folder or version folder at path `name`.
 
-    Looks in `models_dir` (or $GANZOO_MODELS_DIR), then in the user models directory
-    (what you trained on your own images or entry files), then in the shipped zoo.
-    Before anything is deserialized, every file of the version is checked
-    against the SHA-256 sums its card recorded at export, and nothing may
-    point outside the entry's folder; the `.keras` file is then read in
-    Keras' safe mode, which refuses Lambda layers and foreign classes.
+    A name is looked for in `models_dir`, $GANZOO_MODELS_DIR and the user models directory
+    (what you trained yourself), then in the zoo: its shipped folder in a source checkout, else
+    the cache, fetched there from a mirror when missing (`ganzoo.hub.fetch`). Before anything
+    is deserialized, every file of the version is checked against the SHA-256 sums its card
+    recorded at export, and nothing may point outside the entry's folder; the `.keras` file is
+    then read in Keras' safe mode, which refuses Lambda layers and foreign classes.
     """
-    if name not in list_models() and name not in list_models(user=True):
-        users = ", ".join(list_models(user=True))
-        raise KeyError(f"unknown zoo entry '{name}'; known entries: {', '.join(list_models())}"
-                       + (f"; your entries: {users}" if users else ""))
-    entry_dir, chosen = locate(name, version, models_dir)
-    version_dir = entry_dir / str(chosen)
+    if _is_path(name):
+        version_dir, chosen = _version_at(Path(name).expanduser(), version)
+    else:
+        entry_dir, chosen = locate(name, version, models_dir)
+        version_dir = entry_dir / str(chosen)
     integrity.verify_version(version_dir)
     path = version_dir / KERAS_FILE
     try:
@@ -72,8 +77,29 @@ def load(name: str, version: int | None = None, models_dir: str | os.PathLike | 
     return model
 
 
+def _is_path(name: str) -> bool:
+    return os.sep in name or "/" in name or name.startswith((".", "~"))
+
+
+def _version_at(path: Path, version: int | None) -> tuple[Path, int | None]:
+    """(version folder, its number) for a path to a version folder or to an entry folder."""
+    if (path / KERAS_FILE).is_file():
+        if version is not None:
+            raise ValueError(f"{path} is one version's folder; version={version} cannot apply")
+        return path, int(path.name) if path.name.isdigit() else None
+    versions = available_versions(path)
+    if not versions:
+        raise FileNotFoundError(f"{path} holds no trained model: neither {KERAS_FILE} nor "
+                                f"numbered version folders with one")
+    chosen = versions[-1] if version is None else version
+    if chosen not in versions:
+        raise FileNotFoundError(f"{path} has versions {versions}, not {chosen}")
+    return path / str(chosen), chosen
+
+
 def locate(name: str, version: int | None = None, models_dir=None) -> tuple[Path, int]:
-    """(entry folder, version) of `name`: the first models dir that has any version wins."""
+    """(entry folder, version) of `name`: the first folder that has any version wins, and
+    the zoo's registered versions are fetched into the cache when no folder has one."""
     searched = _search_dirs(models_dir)
     for root in searched:
         versions = available_versions(root / name)
@@ -83,12 +109,21 @@ def locate(name: str, version: int | None = None, models_dir=None) -> tuple[Path
         if chosen not in versions:
             raise FileNotFoundError(f"{root / name} has versions {versions}, not {chosen}")
         return root / name, chosen
+    registered = registry.versions(name)
+    if registered:
+        chosen = registered[-1] if version is None else version
+        if chosen not in registered:
+            raise FileNotFoundError(f"zoo entry '{name}' ships versions {registered}, "
+                                    f"not {chosen}")
+        return fetch.ensure(registry.item_name(name, chosen)).parent, chosen
     where = ", ".join(map(str, searched))
-    try:
-        dataset = config_lib.load_entry(name).dataset
-    except (KeyError, ValueError):
-        dataset = None
-    if dataset is not None and datasets.your_copy(dataset):
+    if name not in config_lib.list_entries():
+        yours = list_models(user=True, models_dir=models_dir)
+        raise KeyError(f"unknown zoo entry '{name}', and no trained model of that name in "
+                       f"{where}; known entries: {', '.join(config_lib.list_entries())}"
+                       + (f"; yours: {', '.join(yours)}" if yours else ""))
+    dataset = config_lib.load_entry(name).dataset
+    if datasets.your_copy(dataset):
         raise NotTrainedError(
             f"zoo entry '{name}' ships no weights: its data ({dataset}) cannot be fetched where "
             f"the zoo is built (no network, and no package carries it). Train it on your copy "
@@ -100,16 +135,23 @@ def locate(name: str, version: int | None = None, models_dir=None) -> tuple[Path
     )
 
 
+def user_dirs(models_dir=None) -> list[Path]:
+    """The folders searched before the zoo. What you trained yourself comes first: a zoo entry
+    you trained on your own copy of its data (dcgan_celeba on your CelebA zip) is the one you
+    mean. A chosen models folder (argument, else $GANZOO_MODELS_DIR) comes before that."""
+    chosen = models_dir or os.environ.get(paths.MODELS_ENV)
+    return _unique(([paths.models_dir(models_dir)] if chosen else []) + [paths.user_models_dir()])
+
+
 def _search_dirs(models_dir) -> list[Path]:
-    # What you trained yourself comes before the shipped zoo: a zoo entry you trained on your
-    # own copy of its data (dcgan_celeba on your CelebA zip) is the one you mean.
-    dirs = [paths.models_dir(models_dir), paths.shipped_models_dir()]
-    dirs.insert(1 if (models_dir or os.environ.get(paths.MODELS_ENV)) else 0,
-                paths.user_models_dir())
+    return _unique([*user_dirs(models_dir), paths.shipped_models_dir()])
+
+
+def _unique(folders: list[Path]) -> list[Path]:
     unique = []
-    for d in dirs:
-        if d.resolve() not in [u.resolve() for u in unique]:
-            unique.append(d)
+    for folder in folders:
+        if folder.resolve() not in [u.resolve() for u in unique]:
+            unique.append(folder)
     return unique
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from absl import logging
 
-OFFLINE_ENV = "GANZOO_OFFLINE"  # set to 1 to never try the network
+from ganzoo import paths
+
 _PROBE_HOST = "storage.googleapis.com"  # where TFDS fetches its files
 
 
@@ -20,7 +21,7 @@ class TfdsUnavailable(RuntimeError):
 
 
 def network_answers(timeout: float = 2.0) -> bool:
-    if os.environ.get(OFFLINE_ENV, "") not in ("", "0"):
+    if paths.offline():
         return False
     try:
         with socket.create_connection((_PROBE_HOST, 443), timeout=timeout):

@@ -12,16 +12,22 @@ from pathlib import Path
 import keras
 
 from ganzoo import paths
-
-FOLDER = "_evaluators"
+from ganzoo.hub.registry import EVALUATORS as FOLDER
 
 
 def default_path(name: str) -> Path:
-    return paths.shipped_models_dir() / FOLDER / f"{name}.keras"
+    """The shipped judge: in a source checkout's saved_models/, else fetched into the cache
+    (`ganzoo.hub.fetch`; a wheel does not carry the models)."""
+    shipped = paths.shipped_models_dir() / FOLDER / f"{name}.keras"
+    if shipped.is_file():
+        return shipped
+    from ganzoo.hub import fetch
+
+    return fetch.ensure(FOLDER) / shipped.name
 
 
 def save(model: keras.Model, report: dict, name: str, out_path: Path | None = None) -> Path:
-    out_path = Path(out_path or default_path(name))
+    out_path = Path(out_path or paths.shipped_models_dir() / FOLDER / f"{name}.keras")
     out_path.parent.mkdir(parents=True, exist_ok=True)
     model.save(out_path)
     out_path.with_suffix(".json").write_text(json.dumps(report, indent=2))

@@ -1,0 +1,162 @@
+"""Shipped model files on demand: from a mirror into the cache, each checked against the
+registry before it is used.
+
+- **Where from.** `$GANZOO_MIRROR`: an http(s) URL, a `file://` URL or a folder, laid out as
+  `ganzoo download --dest` writes it (`<item>/<file>`). Unset, the project's release location,
+  `DEFAULT_MIRROR`.
+- **Where to.** `<cache>/models/<item>/<file>` (`$GANZOO_CACHE_DIR`, else ~/.cache/ganzoo).
+- **How.** HTTP goes through `pooch` (Uieda et al.), built for hash-checked downloads into a
+  cache: it streams into a temporary file in the target folder, checks the SHA-256, and only
+  then renames it into place, so nothing half-written is ever at a file's name; it retries
+  with a growing wait, and `requests` under it honours HTTPS_PROXY and NO_PROXY. A folder
+  mirror is copied the same way by `copy_verified`. Several processes fetching at once each
+  write their own temporary file and rename a complete, verified copy: no lock, so none can
+  hang on a network disk.
+- **When.** Every use re-hashes the cached files (tens of MB, well under a second). A file
+  that is present and matches makes no request; one that is missing or differs is fetched
+  once. With `GANZOO_OFFLINE=1` nothing is fetched over the network and no socket is opened
+  (a mirror folder is still read): the error names the file, its hash, its URL and the
+  command that fetches it.
+"""
+
+import os
+import shutil
+import tempfile
+import urllib.parse
+from pathlib import Path
+
+from absl import logging
+
+from ganzoo import integrity, paths
+from ganzoo.hub import registry
+
+MIRROR_ENV = "GANZOO_MIRROR"
+# The project's release location: the one place that names it (docs/distribution.md).
+DEFAULT_MIRROR = "https://huggingface.co/ganzoo/zoo/resolve/main"
+TIMEOUT_ENV = "GANZOO_FETCH_TIMEOUT"  # seconds without a byte before a try is given up
+RETRIES_ENV = "GANZOO_FETCH_RETRIES"  # further tries after a failed one (waits 1 s, 2 s, ...)
+
+
+class FetchError(OSError):
+    """A shipped file could not be fetched and verified."""
+
+
+class OfflineError(FetchError):
+    """A shipped file is needed, absent or wrong in the cache, and fetching is switched off."""
+
+
+def mirror() -> str:
+    return os.environ.get(MIRROR_ENV) or DEFAULT_MIRROR
+
+
+def cache_root() -> Path:
+    return paths.cache_dir() / "models"
+
+
+def url_of(item: str, record: registry.FileRecord, base: str | None = None) -> str:
+    base = (base or mirror()).rstrip("/")
+    return f"{base}/{item}/{urllib.parse.quote(record.path)}"
+
+
+def ensure(item: str, items: dict | None = None) -> Path:
+    """The cached folder of registry item `item` (`dcgan_mnist/7`, `_evaluators`), every file
+    present and matching the registry; fetches what is missing or differs."""
+    items = registry.load() if items is None else items
+    if item not in items:
+        raise KeyError(f"'{item}' is not in ganzoo's registry of shipped models")
+    folder = cache_root() / item
+    wanted = [r for r in items[item] if not matches(folder / r.path, r)]
+    if wanted:
+        total = sum(r.size for r in wanted)
+        if paths.offline() and _is_remote(mirror()):
+            r = wanted[0]
+            raise OfflineError(
+                f"{folder / r.path} is {'corrupt' if (folder / r.path).exists() else 'missing'}"
+                f" and {paths.OFFLINE_ENV} is set, so it is not fetched. It is {url_of(item, r)} "
+                f"(SHA-256 {r.sha256}). Fetch it on a machine with a network with:\n"
+                f"    ganzoo download {item.split('/')[0]}\n"
+                f"or point {MIRROR_ENV} at a mirror folder ({len(wanted)} file(s) needed)")
+        logging.info("Fetching %s (%d file(s), %.1f MB) from %s into %s", item, len(wanted),
+                     total / 1e6, _shown(mirror()), folder)
+        for record in wanted:
+            _fetch(item, record, folder / record.path)
+    return folder
+
+
+def matches(path: Path, record: registry.FileRecord) -> bool:
+    return (path.is_file() and not path.is_symlink() and path.stat().st_size == record.size
+            and integrity.sha256(path) == record.sha256)
+
+
+def _is_remote(base: str) -> bool:
+    return urllib.parse.urlparse(base).scheme in ("http", "https")
+
+
+def _fetch(item: str, record: registry.FileRecord, target: Path) -> None:
+    base = mirror()
+    scheme = urllib.parse.urlparse(base).scheme
+    if _is_remote(base):
+        _download(base, item, record, target)
+        return
+    root = Path(urllib.parse.unquote(urllib.parse.urlparse(base).path)) if scheme == "file" \
+        else Path(base).expanduser()
+    copy_verified(root / item / record.path, record, target)
+
+
+def _download(base: str, item: str, record: registry.FileRecord, target: Path) -> None:
+    import pooch
+    import requests
+
+    timeout = float(os.environ.get(TIMEOUT_ENV) or 60)
+    retries = int(os.environ.get(RETRIES_ENV) or 3)
+    http = pooch.HTTPDownloader(timeout=timeout, progressbar=False)
+
+    def download(url, output_file, pup):
+        try:
+            http(url, output_file, pup)
+        except requests.HTTPError as err:
+            status = err.response.status_code if err.response is not None else None
+            if status in (401, 403, 404, 410):  # the mirror lacks it: retrying will not help
+                raise FetchError(f"{url}: HTTP {status}; the mirror ({_shown(mirror())}) does "
+                                 f"not have this file") from None
+            raise
+        written = os.path.getsize(output_file)
+        if written != record.size:  # pooch retries on ValueError
+            raise ValueError(f"{url}: {written} bytes, expected {record.size}")
+
+    pooch.get_logger().setLevel("WARNING")
+    url = url_of(item, record, base)
+    folder = target.parents[len(Path(record.path).parts) - 1]
+    files = pooch.create(path=folder, base_url=f"{base.rstrip('/')}/{item}/",
+                         registry={record.path: f"sha256:{record.sha256}"},
+                         retry_if_failed=retries)
+    try:
+        files.fetch(record.path, downloader=download)
+    except FetchError:
+        raise
+    except (ValueError, requests.RequestException) as err:
+        raise FetchError(f"could not fetch {url} (SHA-256 {record.sha256}) after "
+                         f"{retries + 1} tries: {err}") from None
+
+
+def copy_verified(source: Path, record: registry.FileRecord, target: Path) -> None:
+    """A folder mirror's file copied as pooch downloads one: into a temporary file beside the
+    target, checked, then renamed into place."""
+    if not source.is_file():
+        raise FetchError(f"the mirror folder has no {source}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    os.close(handle)
+    try:
+        shutil.copyfile(source, temporary)
+        if not matches(Path(temporary), record):
+            raise FetchError(f"{source} does not match the registry (size {record.size}, "
+                             f"SHA-256 {record.sha256})")
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def _shown(base: str) -> str:
+    return base if "://" in base else str(Path(base).expanduser())
