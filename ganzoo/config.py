@@ -94,7 +94,7 @@ def list_entries() -> list[str]:
 def load_entry(name: str, overrides: Mapping[str, Any] | None = None) -> EntryConfig:
     """Read, override and validate the zoo entry `name`, or a user's entry of that name
     (the config saved with its newest trained version in the user models directory)."""
-    if not _is_plain_name(name):
+    if not is_plain_name(name):
         raise ConfigError(f"'{name}' is not a zoo entry name (letters, digits, '_' and '-' only)")
     path = entry_path(name)
     if not path.is_file():
@@ -124,11 +124,11 @@ def load_entry_file(path, overrides: Mapping[str, Any] | None = None) -> EntryCo
         raise ConfigError(f"entry file {path} does not exist")
     raw = _read_toml(path)
     name = raw.pop("name", path.stem)
-    if not isinstance(name, str) or not _is_plain_name(name):
+    if not isinstance(name, str) or not is_plain_name(name):
         raise ConfigError(f"{path}: key 'name' must be letters, digits, '_' and '-', got {name!r}")
     base = raw.pop("base", None)
     if base is not None:
-        if not isinstance(base, str) or not entry_path(base).is_file() or not _is_plain_name(base):
+        if not isinstance(base, str) or not entry_path(base).is_file() or not is_plain_name(base):
             raise ConfigError(f"{path}: key 'base' must name a zoo entry "
                               f"({', '.join(list_entries())}), got {base!r}")
         merged = _read_toml(entry_path(base))
@@ -230,5 +230,5 @@ def apply_overrides(raw: Mapping[str, Any], overrides: Mapping[str, Any], where:
     return merged
 
 
-def _is_plain_name(name: str) -> bool:
+def is_plain_name(name: str) -> bool:
     return bool(name) and all(c.isalnum() or c in "_-" for c in name)

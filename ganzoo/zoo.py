@@ -100,6 +100,8 @@ def _version_at(path: Path, version: int | None) -> tuple[Path, int | None]:
 def locate(name: str, version: int | None = None, models_dir=None) -> tuple[Path, int]:
     """(entry folder, version) of `name`: the first folder that has any version wins, and
     the zoo's registered versions are fetched into the cache when no folder has one."""
+    if not config_lib.is_plain_name(name):  # never joined to a folder: "../x" could escape it
+        raise KeyError(f"'{name}' is not a zoo entry name (letters, digits, '_' and '-' only)")
     searched = _search_dirs(models_dir)
     for root in searched:
         versions = available_versions(root / name)

@@ -136,11 +136,14 @@ def test_a_keras_file_with_a_lambda_layer_is_refused_in_safe_mode(models):
 
 
 @pytest.mark.parametrize("name", ["../gan_ring8", "/etc/passwd", "gan_ring8/../../x", "", "a b"])
-def test_names_that_are_paths_are_refused(name):
-    with pytest.raises(KeyError, match="unknown zoo entry"):
-        zoo.load(name)
+def test_names_that_are_paths_never_reach_into_the_models_folders(name, tmp_path, monkeypatch):
+    with pytest.raises(KeyError, match="not a zoo entry name"):
+        zoo.locate(name)
     with pytest.raises(config.ConfigError, match="is not a zoo entry name"):
         zoo.build(name)
+    monkeypatch.chdir(tmp_path)  # `load` reads a path as a path (here: nothing there)
+    with pytest.raises((KeyError, FileNotFoundError), match="not a zoo entry name|no trained"):
+        zoo.load(name)
 
 
 def test_shipped_models_verify():

@@ -1,4 +1,5 @@
-"""A built wheel carries the zoo configs and models and finds them without the repository."""
+"""A built wheel is small, carries the zoo configs and the models' registry, and, installed
+outside the repository, samples a shipped model fetched from a mirror."""
 
 import os
 import subprocess
@@ -12,7 +13,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
-def test_wheel_finds_configs_and_models(tmp_path):
+def test_the_wheel_is_small_and_its_install_samples_through_a_mirror(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
                     "-q", "-w", str(tmp_path / "dist"), str(REPO)], check=True, cwd=tmp_path)
     wheel = next((tmp_path / "dist").glob("ganzoo-*.whl"))
@@ -21,9 +22,9 @@ def test_wheel_finds_configs_and_models(tmp_path):
     modules = {str(p.relative_to(REPO)) for p in (REPO / "ganzoo").rglob("*.py")}
     missing = sorted(modules - set(names))
     assert not missing, f"setup.cfg does not package {missing}"
-    shipped = [n for n in names if n.startswith("ganzoo/saved_models/")]
-    if (REPO / "saved_models" / "cgan_mnist").is_dir():
-        assert any(n.endswith("saved_model.pb") for n in shipped)
+    assert not [n for n in names if "saved_models" in n or n.endswith((".keras", ".pb"))]
+    assert "ganzoo/hub/registry.json" in names
+    assert wheel.stat().st_size < 10 * 2**20, f"the wheel is {wheel.stat().st_size:,} bytes"
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
                     str(site), str(wheel)], check=True)
@@ -36,3 +37,12 @@ def test_wheel_finds_configs_and_models(tmp_path):
     assert out[0].startswith(str(site)), "imported the checkout, not the wheel"
     assert out[1] == str(site / "ganzoo" / "zoo_configs")
     assert "cgan_mnist" in out[2]
+
+    from ganzoo.hub import mirror
+    mirror.download(["gan_ring8"], dest=tmp_path / "mirror")
+    env.update(GANZOO_MIRROR=str(tmp_path / "mirror"), GANZOO_OFFLINE="1",
+               GANZOO_CACHE_DIR=str(tmp_path / "cache"), HOME=str(tmp_path))
+    done = subprocess.run([sys.executable, "-m", "ganzoo", "sample", "gan_ring8", "-n", "4",
+                           "-o", "x.png"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "x.png").is_file() and (tmp_path / "cache" / "models" / "gan_ring8").is_dir()
