@@ -175,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as err:
         print(str(err), file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `ganzoo list | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141  # what a shell reports for a command ended by SIGPIPE
     except (KeyError, ValueError, OSError, decode.Unusable) as err:
         message = err.args[0] if isinstance(err, KeyError) and err.args else str(err)
         print(f"ganzoo {tool}: {' '.join(str(message).split())}", file=sys.stderr)
@@ -207,8 +210,9 @@ def _list(_args) -> None:
         for name in names:
             cfg = config.load_entry(name) if not user else None
             try:
-                entry_dir, newest = zoo.locate(name)
-                trained = f"v{newest}"
+                entry_dir, newest = zoo.locate(name, fetch_missing=False)
+                fetched = zoo.available_versions(entry_dir)
+                trained = f"v{newest}" + ("" if newest in fetched else " (fetched on first use)")
             except (FileNotFoundError, KeyError, ValueError):
                 trained = "not trained"
             kind = f"{cfg.family:9s} {cfg.dataset:14s}" if cfg else ""

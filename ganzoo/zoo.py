@@ -97,9 +97,11 @@ def _version_at(path: Path, version: int | None) -> tuple[Path, int | None]:
     return path / str(chosen), chosen
 
 
-def locate(name: str, version: int | None = None, models_dir=None) -> tuple[Path, int]:
+def locate(name: str, version: int | None = None, models_dir=None,
+           fetch_missing: bool = True) -> tuple[Path, int]:
     """(entry folder, version) of `name`: the first folder that has any version wins, and
-    the zoo's registered versions are fetched into the cache when no folder has one."""
+    the zoo's registered versions are fetched into the cache when no folder has one (with
+    `fetch_missing=False`, the cache folder is returned as it is, perhaps without them)."""
     if not config_lib.is_plain_name(name):  # never joined to a folder: "../x" could escape it
         raise KeyError(f"'{name}' is not a zoo entry name (letters, digits, '_' and '-' only)")
     searched = _search_dirs(models_dir)
@@ -117,7 +119,8 @@ def locate(name: str, version: int | None = None, models_dir=None) -> tuple[Path
         if chosen not in registered:
             raise FileNotFoundError(f"zoo entry '{name}' ships versions {registered}, "
                                     f"not {chosen}")
-        return fetch.ensure(registry.item_name(name, chosen)).parent, chosen
+        item = registry.item_name(name, chosen)
+        return (fetch.ensure(item) if fetch_missing else fetch.cache_root() / item).parent, chosen
     where = ", ".join(map(str, searched))
     if name not in config_lib.list_entries():
         yours = list_models(user=True, models_dir=models_dir)

@@ -154,7 +154,8 @@ def test_the_command_line_program_runs_its_tools_and_starts_quietly(tmp_path):
 
     shown = ganzoo_command("--help")
     assert shown.returncode == 0
-    for command in ("list", "info", "sample", "interpolate", "translate", *cli.TOOLS):
+    for command in ("list", "info", "sample", "interpolate", "translate", "download", "publish",
+                    *cli.TOOLS):
         assert command in shown.stdout
         helped = ganzoo_command(command, "--help")
         assert helped.returncode == 0, (command, helped.stderr[-2000:])
@@ -168,3 +169,14 @@ def test_the_command_line_program_runs_its_tools_and_starts_quietly(tmp_path):
     assert (tmp_path / "p" / "manifest.json").is_file()
     sampled = ganzoo_command("sample", "dcgan_mnist", "-n", "4", "-o", str(tmp_path / "g.png"))
     assert sampled.returncode == 0 and sampled.stderr == "", sampled.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_error_line():
+    """`ganzoo list | head -1` printed "ganzoo list: [Errno 32] Broken pipe" and exited 2."""
+    listing = subprocess.Popen([sys.executable, "-m", "ganzoo", "list"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, cwd=repository_root(),
+                               env={**os.environ, "GANZOO_OFFLINE": "1"})
+    listing.stdout.close()  # the reader is gone before the first line
+    status = listing.wait(timeout=120)
+    assert listing.stderr.read() == b""
+    assert status == 141

@@ -89,6 +89,17 @@ def test_load_fetches_once_checks_and_then_makes_no_request(installed, server, m
     assert server.total() == len(RECORDS), "a second load asked the mirror again"
 
 
+def test_ganzoo_list_fetches_nothing(installed, server, monkeypatch, capsys):
+    monkeypatch.setenv(fetch.MIRROR_ENV, server.url)
+    assert cli.main(["list"]) == 0
+    assert f"v{VERSION} (fetched on first use)" in capsys.readouterr().out
+    assert server.total() == 0
+    ganzoo.load(ENTRY)
+    assert cli.main(["list"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith(ENTRY))
+    assert line.endswith(f"v{VERSION}")
+
+
 @pytest.mark.parametrize("fault", ["short", "wrong", "500", "slow"])
 def test_a_failed_try_is_retried_and_nothing_half_written_is_kept(installed, server,
                                                                     monkeypatch, fault):

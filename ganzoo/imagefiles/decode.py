@@ -12,8 +12,10 @@ This module imports neither TensorFlow nor the rest of ganzoo, so worker
 processes start in a fraction of a second.
 """
 
+import contextlib
 import io
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +41,9 @@ ANIMATED = "animated: first frame used"
 CROPPED = "non-square: cropped"
 STRETCHED = "non-square: resized to a square without cropping (--crop none)"
 UPSCALED = "smaller than the training size: upscaled"
+# Pillow's warnings, counted as notes instead of printed with their source line mid-progress-bar.
+VERY_LARGE = "very large image decoded (Pillow's decompression-bomb warning)"
+PALETTE_BYTES = "palette transparency converted (Pillow: transparency expressed in bytes)"
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,31 @@ class TooSmall(Unusable):
 
 def decode(data: bytes, spec: Spec) -> tuple[list[np.ndarray], list[str]]:
     """([H x W x C uint8] (two for a split A|B image), conversion notes) of one file."""
+    notes = []
+    with pillow_warnings_as_notes(notes):
+        arrays, conversions = _decode(data, spec)
+    return arrays, sorted(set(notes + conversions))
+
+
+@contextlib.contextmanager
+def pillow_warnings_as_notes(notes: list[str]):
+    """Collect the warnings Pillow emits inside the block into `notes`: a known one as its
+    note, any other as "Pillow warned: ...". Workers decode one file at a time, so
+    catch_warnings' process-wide state is theirs alone."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for warning in caught:
+        text = str(warning.message)
+        if issubclass(warning.category, Image.DecompressionBombWarning):
+            notes.append(VERY_LARGE)
+        elif "Transparency expressed in bytes" in text:
+            notes.append(PALETTE_BYTES)
+        else:
+            notes.append(f"Pillow warned: {text.splitlines()[0][:120]}")
+
+
+def _decode(data: bytes, spec: Spec) -> tuple[list[np.ndarray], list[str]]:
     try:
         image = Image.open(io.BytesIO(data))
         if image.format not in FORMATS:
