@@ -91,10 +91,15 @@ def _version_at(path: Path, version: int | None) -> tuple[Path, int | None]:
     if not versions:
         raise FileNotFoundError(f"{path} holds no trained model: neither {KERAS_FILE} nor "
                                 f"numbered version folders with one")
-    chosen = versions[-1] if version is None else version
-    if chosen not in versions:
-        raise FileNotFoundError(f"{path} has versions {versions}, not {chosen}")
+    chosen = _pick(versions, version, path)
     return path / str(chosen), chosen
+
+
+def _pick(versions: list[int], version: int | None, where) -> int:
+    """The newest of `versions`, or `version` if it is one of them."""
+    if version is not None and version not in versions:
+        raise FileNotFoundError(f"{where} has versions {versions}, not {version}")
+    return versions[-1] if version is None else version
 
 
 def locate(name: str, version: int | None = None, models_dir=None,
@@ -109,16 +114,10 @@ def locate(name: str, version: int | None = None, models_dir=None,
         versions = available_versions(root / name)
         if not versions:
             continue
-        chosen = versions[-1] if version is None else version
-        if chosen not in versions:
-            raise FileNotFoundError(f"{root / name} has versions {versions}, not {chosen}")
-        return root / name, chosen
+        return root / name, _pick(versions, version, root / name)
     registered = registry.versions(name)
     if registered:
-        chosen = registered[-1] if version is None else version
-        if chosen not in registered:
-            raise FileNotFoundError(f"zoo entry '{name}' ships versions {registered}, "
-                                    f"not {chosen}")
+        chosen = _pick(registered, version, f"the zoo's '{name}'")
         item = registry.item_name(name, chosen)
         return (fetch.ensure(item) if fetch_missing else fetch.cache_root() / item).parent, chosen
     where = ", ".join(map(str, searched))
