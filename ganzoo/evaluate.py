@@ -24,6 +24,7 @@ and prints how long each took. Reference features of real digits are cached
 """
 
 import json
+import sys
 import tempfile
 import time
 
@@ -254,6 +255,8 @@ def evaluate_all(models_dir=None, write=True) -> list[dict]:
 
 def main(argv):
     del argv
+    from ganzoo import integrity
+
     if FLAGS.all == bool(FLAGS.name):
         raise app.UsageError("give --name NAME or --all")
     if FLAGS.all:
@@ -263,8 +266,16 @@ def main(argv):
             print(f"{row['entry']:<26} {row['seconds']:>7.1f} s  {row['checks']}")
         print(f"{len(rows)} entries evaluated in {time.perf_counter() - start:.0f} s")
         return
-    report = evaluate(FLAGS.name, FLAGS.version, FLAGS.samples, FLAGS.seed, FLAGS.train_seeds,
-                      FLAGS.models_dir, FLAGS.write, FLAGS.workers)
+    try:
+        report = evaluate(FLAGS.name, FLAGS.version, FLAGS.samples, FLAGS.seed, FLAGS.train_seeds,
+                          FLAGS.models_dir, FLAGS.write, FLAGS.workers)
+    except (OSError, integrity.CorruptModelError) as err:  # missing, corrupt, not fetched
+        print(f"error: {' '.join(str(err).split())}", file=sys.stderr)
+        return 1
+    except (KeyError, ValueError) as err:  # the name, the version, the entry's data: input
+        message = err.args[0] if isinstance(err, KeyError) else err
+        print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
+        return 2
     print(json.dumps(report, indent=2))
 
 

@@ -24,11 +24,14 @@ class CorruptModelError(ValueError):
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+    return file_digest(path, "sha256")
+
+
+def file_digest(path: Path, algorithm: str) -> str:
+    """The hex digest of a file's bytes by `algorithm` ("sha256", or "md5" where the origin
+    publishes only that)."""
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, algorithm).hexdigest()
 
 
 def checksums(version_dir: Path) -> dict[str, str]:

@@ -156,7 +156,7 @@ def test_offline_opens_no_socket_and_says_what_to_fetch(installed, server, monke
         ganzoo.load(ENTRY)
     message = str(err.value)
     record = next(iter(RECORDS.values()))
-    for expected in (record.sha256, server.url, f"ganzoo download {ENTRY}", record.path):
+    for expected in (record.digest, server.url, f"ganzoo download {ENTRY}", record.path):
         assert expected in message
     assert server.total() == 0
 
@@ -189,6 +189,36 @@ def test_processes_fetching_at_once_end_with_one_valid_copy(installed, server, m
     assert set(outputs) == {str(installed)}
     assert cached_files(installed) == set(RECORDS)
     assert all(fetch.matches(installed / p, r) for p, r in RECORDS.items())
+
+
+def test_the_fid_weights_come_through_the_same_fetch_path(installed, tmp_path, monkeypatch):
+    """A stand-in for Keras' InceptionV3 file, served with its MD5 as the real one is checked."""
+    from ganzoo.evaluation import inception
+
+    name = registry.EXTERNAL[registry.INCEPTION][1][0].path
+    stand_in = tmp_path / "mirror" / registry.INCEPTION / name
+    stand_in.parent.mkdir(parents=True)
+    stand_in.write_bytes(b"not really InceptionV3 " * 4096)
+    digest = integrity.file_digest(stand_in, "md5")
+    monkeypatch.setitem(registry.EXTERNAL, registry.INCEPTION, (
+        "http://127.0.0.1:9/never", [registry.FileRecord(name, None, digest, "md5")]))
+    monkeypatch.delenv(inception.ENV, raising=False)
+    with MirrorServer(tmp_path / "mirror") as server:
+        monkeypatch.setenv(fetch.MIRROR_ENV, server.url)
+        server.faults[f"{registry.INCEPTION}/{name}"] = ["wrong"]
+        path, described = inception.weights_file()
+        assert path.read_bytes() == stand_in.read_bytes() and digest in described
+        assert server.requests[f"{registry.INCEPTION}/{name}"] == 2  # the wrong bytes refused
+        inception.weights_file()
+        assert server.total() == 2
+        path.write_bytes(b"corrupt")
+        monkeypatch.setenv(paths.OFFLINE_ENV, "1")
+        with pytest.raises(inception.InceptionWeightsMissing,
+                           match="corrupt.*ganzoo download inception"):
+            inception.weights_file()
+        monkeypatch.delenv(paths.OFFLINE_ENV)
+        assert cli.main(["download", "inception"]) == 0
+        assert path.read_bytes() == stand_in.read_bytes() and server.total() == 3
 
 
 # ----- mirrors and hubs -----------------------------------------------------------------

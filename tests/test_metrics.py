@@ -137,14 +137,20 @@ def test_bad_activations_are_refused(bad, why):
         metrics.frechet_classifier_distance_from_activations(bad, np.zeros((4, 2)))
 
 
-def test_inception_needs_a_local_weights_file(monkeypatch, tmp_path):
+def test_inception_offline_without_its_weights_says_how_to_fetch_them(monkeypatch, tmp_path):
     from ganzoo.evaluation import inception
 
     monkeypatch.delenv(inception.ENV, raising=False)
-    with pytest.raises(inception.InceptionWeightsMissing, match="GANZOO_INCEPTION_WEIGHTS"):
+    monkeypatch.delenv("GANZOO_MIRROR", raising=False)
+    monkeypatch.setenv("GANZOO_OFFLINE", "1")
+    monkeypatch.setenv("GANZOO_CACHE_DIR", str(tmp_path / "cache"))
+    with pytest.raises(inception.InceptionWeightsMissing, match="ganzoo download inception"):
         inception.load()
     with pytest.raises(inception.InceptionWeightsMissing, match="not a file"):
         inception.load(tmp_path / "missing.h5")
+    monkeypatch.setenv(inception.ENV, str(tmp_path / "missing.h5"))
+    with pytest.raises(inception.InceptionWeightsMissing, match="not a file"):
+        inception.load()
 
 
 @pytest.mark.slow

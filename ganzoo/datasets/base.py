@@ -27,8 +27,9 @@ class DatasetInfo:
     load: Callable[[str, str], "ImageData | ImagePairs"] | None = None  # (split, source)
     folder: Callable[[], Path] | None = None  # image files, read as a user's folder is
     your_copy: str = ""  # no package carries it: what the user's own copy is
-    # pairs whose two domains the zoo's emoji style classifier tells apart, at native size:
-    # translation checks then report how many outputs it reads as the target style
+    # emoji whose styles the zoo's emoji style classifier tells apart, at native size:
+    # translation checks report how many outputs it reads as the target style, and image
+    # checks may use its features when InceptionV3's weights are not here
     style_judged: bool = False
 
 

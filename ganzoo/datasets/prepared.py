@@ -28,7 +28,8 @@ def load(folder, split: str, name: str = "images") -> ImageData | ImagePairs:
     if split not in manifest["splits"]:
         raise ValueError(f"{folder} has no '{split}' split (has: "
                          f"{', '.join(manifest['splits'])}); its test share was "
-                         f"{manifest['settings']['test_share']}")
+                         f"{manifest['settings']['test_share']}, so no image was held out to "
+                         f"measure against: train with data.test_share above 0 (default 0.1)")
     domains = manifest["splits"][split]
     if manifest["kind"] == "pairs":
         a, b = (store.Shards(folder, domains[d]) for d in ("a", "b"))

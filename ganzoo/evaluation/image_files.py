@@ -7,11 +7,11 @@ same held-out images: what a perfect generator scores at these counts), and the
 memorization check in pixel space (nearest training image of each sample vs of
 each held-out image).
 
-The feature network: InceptionV3's pool features when local weights are
-configured (`ganzoo.evaluation.inception`, the standard FID network); else, for
-64 x 64 colour images, the zoo's emoji style judge (its 64 pooled features, a
-network trained on emoji, so its numbers suit emoji best and compare only with
-each other). Every report names the network it used.
+The feature network (`feature_network`): InceptionV3's pool features, fetched on first use
+(`ganzoo.evaluation.inception`, the standard FID network); without them, for style-judged
+built-in data only, the zoo's emoji style judge; else no feature metrics, and the report says
+what FID needs. The memorization check, whose held-out distances are the real floor in pixel
+space, is reported in every case. Every report names the network it used.
 """
 
 import keras
@@ -26,28 +26,41 @@ MAX_TRAINING_IMAGES = 20_000  # memorization and the floor compare against at mo
 MIN_HELD_OUT = 50
 
 
-def feature_network(image_shape):
-    """(name, images -> features) of the best network available for `image_shape`."""
+def feature_network(image_shape, style_judged: bool):
+    """(name, images -> features) of the network that judges these images, or (why there is
+    none, None).
+
+    InceptionV3 judges any images, fetched on first use (`evaluation.inception`). Without it,
+    the zoo's emoji style judge stands in only for data that declares itself style-judged
+    (the Twemoji and emoji sets) at its 64 x 64 colour: it was trained to tell two emoji
+    fonts apart, so its features say nothing about photos."""
     from ganzoo.evaluation import inception
 
     try:
-        network = inception.load()
-        return ("InceptionV3 pool features (2,048), local weights",
+        weights, described = inception.weights_file()
+        network = inception.load(weights)
+        return (f"InceptionV3 pool features (2,048), {described}",
                 lambda images: inception.pool_features(network, images))
-    except inception.InceptionWeightsMissing:
-        pass
-    if tuple(image_shape) == (64, 64, 3):
-        from ganzoo.evaluation import style_classifier
+    except inception.InceptionWeightsMissing as missing:
+        if not (style_judged and tuple(image_shape) == (64, 64, 3)):
+            return str(missing), None
+    from ganzoo.evaluation import style_classifier
 
-        judge = style_classifier.load()
-        pooled = next(layer for layer in judge.layers
-                      if isinstance(layer, keras.layers.GlobalAveragePooling2D))
-        extractor = keras.Model(judge.input, pooled.output)
-        return ("zoo emoji style judge, pooled features (64); set GANZOO_INCEPTION_WEIGHTS "
-                "for InceptionV3",
-                lambda images: np.asarray(extractor.predict(images, batch_size=256, verbose=0)))
-    raise ValueError(f"no feature network for {image_shape} images here: set "
-                     f"GANZOO_INCEPTION_WEIGHTS to a local InceptionV3 weights file")
+    judge = style_classifier.load()
+    pooled = next(layer for layer in judge.layers
+                  if isinstance(layer, keras.layers.GlobalAveragePooling2D))
+    extractor = keras.Model(judge.input, pooled.output)
+    return ("zoo emoji style judge, pooled features (64): InceptionV3's weights are not here "
+            "(ganzoo download inception)",
+            lambda images: np.asarray(extractor.predict(images, batch_size=256, verbose=0)))
+
+
+def style_judged(cfg) -> bool:
+    """The entry trains on a built-in set that declares itself style-judged, not on a
+    user's files (`data.path`), whatever entry it was based on."""
+    from ganzoo import datasets
+
+    return not cfg.data.path and datasets.info(cfg.dataset).style_judged
 
 
 def image_file_checks(model, cfg, samples: int = 2000, seed: int = 0) -> dict:
@@ -71,7 +84,10 @@ def image_file_checks(model, cfg, samples: int = 2000, seed: int = 0) -> dict:
         report["distribution"] = (f"skipped: {len(held_out)} held-out images, fewer than the "
                                   f"{MIN_HELD_OUT} FID and precision/recall need")
         return report
-    network_name, features = feature_network(held_out.shape[1:])
+    network_name, features = feature_network(held_out.shape[1:], style_judged(cfg))
+    if features is None:
+        report["distribution"] = f"skipped: {network_name}"
+        return report
     reference = features(held_out)
     floor_count = min(samples, len(training))
     floor_images = training[np.random.default_rng(0).choice(len(training), floor_count,

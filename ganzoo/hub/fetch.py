@@ -45,47 +45,51 @@ class OfflineError(FetchError):
     """A shipped file is needed, absent or wrong in the cache, and fetching is switched off."""
 
 
-def mirror() -> str:
-    return os.environ.get(MIRROR_ENV) or DEFAULT_MIRROR
+def mirror(item: str | None = None) -> str:
+    """$GANZOO_MIRROR; unset, the release location, or an external item's own origin."""
+    return os.environ.get(MIRROR_ENV) or (item and registry.origin(item)) or DEFAULT_MIRROR
 
 
 def cache_root() -> Path:
     return paths.cache_dir() / "models"
 
 
-def url_of(item: str, record: registry.FileRecord, base: str | None = None) -> str:
-    base = (base or mirror()).rstrip("/")
+def url_of(item: str, record: registry.FileRecord) -> str:
+    base = mirror(item).rstrip("/")
+    if not os.environ.get(MIRROR_ENV) and registry.origin(item):
+        return f"{base}/{urllib.parse.quote(record.path)}"  # an origin has its own layout
     return f"{base}/{item}/{urllib.parse.quote(record.path)}"
 
 
 def ensure(item: str, items: dict | None = None) -> Path:
     """The cached folder of registry item `item` (`dcgan_mnist/7`, `_evaluators`), every file
     present and matching the registry; fetches what is missing or differs."""
-    items = registry.load() if items is None else items
+    items = registry.with_external(registry.load() if items is None else items)
     if item not in items:
         raise KeyError(f"'{item}' is not in ganzoo's registry of shipped models")
     folder = cache_root() / item
     wanted = [r for r in items[item] if not matches(folder / r.path, r)]
     if wanted:
-        total = sum(r.size for r in wanted)
-        if paths.offline() and _is_remote(mirror()):
+        total = sum(r.size or 0 for r in wanted)
+        if paths.offline() and _is_remote(mirror(item)):
             r = wanted[0]
             raise OfflineError(
                 f"{folder / r.path} is {'corrupt' if (folder / r.path).exists() else 'missing'}"
                 f" and {paths.OFFLINE_ENV} is set, so it is not fetched. It is {url_of(item, r)} "
-                f"(SHA-256 {r.sha256}). Fetch it on a machine with a network with:\n"
+                f"({r.checksum}). Fetch it on a machine with a network with:\n"
                 f"    ganzoo download {item.split('/')[0]}\n"
                 f"or point {MIRROR_ENV} at a mirror folder ({len(wanted)} file(s) needed)")
         logging.info("Fetching %s (%d file(s), %.1f MB) from %s into %s", item, len(wanted),
-                     total / 1e6, _shown(mirror()), folder)
+                     total / 1e6, _shown(mirror(item)), folder)
         for record in wanted:
             _fetch(item, record, folder / record.path)
     return folder
 
 
 def matches(path: Path, record: registry.FileRecord) -> bool:
-    return (path.is_file() and not path.is_symlink() and path.stat().st_size == record.size
-            and integrity.sha256(path) == record.sha256)
+    return (path.is_file() and not path.is_symlink()
+            and record.size in (None, path.stat().st_size)
+            and integrity.file_digest(path, record.algorithm) == record.digest)
 
 
 def _is_remote(base: str) -> bool:
@@ -93,17 +97,17 @@ def _is_remote(base: str) -> bool:
 
 
 def _fetch(item: str, record: registry.FileRecord, target: Path) -> None:
-    base = mirror()
+    base = mirror(item)
     scheme = urllib.parse.urlparse(base).scheme
     if _is_remote(base):
-        _download(base, item, record, target)
+        _download(url_of(item, record), record, target)
         return
     root = Path(urllib.parse.unquote(urllib.parse.urlparse(base).path)) if scheme == "file" \
         else Path(base).expanduser()
     copy_verified(root / item / record.path, record, target)
 
 
-def _download(base: str, item: str, record: registry.FileRecord, target: Path) -> None:
+def _download(url: str, record: registry.FileRecord, target: Path) -> None:
     import pooch
     import requests
 
@@ -117,26 +121,24 @@ def _download(base: str, item: str, record: registry.FileRecord, target: Path) -
         except requests.HTTPError as err:
             status = err.response.status_code if err.response is not None else None
             if status in (401, 403, 404, 410):  # the mirror lacks it: retrying will not help
-                raise FetchError(f"{url}: HTTP {status}; the mirror ({_shown(mirror())}) does "
-                                 f"not have this file") from None
+                raise FetchError(f"{url}: HTTP {status}; the mirror does not have this "
+                                 f"file") from None
             raise
         written = os.path.getsize(output_file)
-        if written != record.size:  # pooch retries on ValueError
+        if record.size is not None and written != record.size:  # pooch retries on ValueError
             raise ValueError(f"{url}: {written} bytes, expected {record.size}")
 
     pooch.get_logger().setLevel("WARNING")
-    url = url_of(item, record, base)
-    folder = target.parents[len(Path(record.path).parts) - 1]
-    files = pooch.create(path=folder, base_url=f"{base.rstrip('/')}/{item}/",
-                         registry={record.path: f"sha256:{record.sha256}"},
-                         retry_if_failed=retries)
     try:
-        files.fetch(record.path, downloader=download)
+        files = pooch.create(path=target.parent, base_url=url.rsplit("/", 1)[0] + "/",
+                             registry={target.name: record.checksum}, retry_if_failed=retries,
+                             urls={target.name: url})
+        files.fetch(target.name, downloader=download)
     except FetchError:
         raise
     except (ValueError, requests.RequestException) as err:
-        raise FetchError(f"could not fetch {url} (SHA-256 {record.sha256}) after "
-                         f"{retries + 1} tries: {err}") from None
+        raise FetchError(f"could not fetch {url} ({record.checksum}) after {retries + 1} tries:"
+                         f" {err}") from None
 
 
 def copy_verified(source: Path, record: registry.FileRecord, target: Path) -> None:
@@ -151,7 +153,7 @@ def copy_verified(source: Path, record: registry.FileRecord, target: Path) -> No
         shutil.copyfile(source, temporary)
         if not matches(Path(temporary), record):
             raise FetchError(f"{source} does not match the registry (size {record.size}, "
-                             f"SHA-256 {record.sha256})")
+                             f"{record.checksum})")
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):

@@ -10,7 +10,8 @@ JUDGES = "judges"  # the name `ganzoo download` gives registry.EVALUATORS
 
 
 def items_for(names: list[str], everything: bool, items: dict) -> list[str]:
-    """Registry items for entry names (their newest version), `judges`, or all of them."""
+    """Registry items for entry names (their newest version), `judges`, `inception`, or all
+    of them."""
     if everything:
         return sorted(items)
     chosen = []
@@ -18,10 +19,14 @@ def items_for(names: list[str], everything: bool, items: dict) -> list[str]:
         if name in (JUDGES, registry.EVALUATORS):
             chosen.append(registry.EVALUATORS)
             continue
+        if name in registry.EXTERNAL:  # inception: the FID network
+            chosen.append(name)
+            continue
         versions = registry.versions(name, items)
         if not versions:
             raise KeyError(f"'{name}' ships no trained model; shipped: "
-                           f"{', '.join(registry.entries(items))}, and {JUDGES}")
+                           f"{', '.join(registry.entries(items))}, {JUDGES} and "
+                           f"{', '.join(registry.EXTERNAL)}")
         chosen.append(registry.item_name(name, versions[-1]))
     return chosen
 
@@ -29,7 +34,7 @@ def items_for(names: list[str], everything: bool, items: dict) -> list[str]:
 def download(names: list[str], everything: bool = False, dest: Path | None = None) -> list[Path]:
     """Each item verified in the cache, or (with `dest`) copied into `dest` in the mirror
     layout. A maintainer's checkout is the source when it has the item; else the mirror."""
-    items = registry.load()
+    items = registry.with_external(registry.load())
     written = []
     for item in items_for(names, everything, items):
         source = _checkout_copy(item, items) or fetch.ensure(item, items)

@@ -28,8 +28,27 @@ FORMAT = 1
 @dataclass(frozen=True)
 class FileRecord:
     path: str  # relative to its item
-    size: int
-    sha256: str
+    size: int | None  # None: not published by the file's origin
+    digest: str  # hex
+    algorithm: str = "sha256"
+
+    @property
+    def checksum(self) -> str:
+        """As pooch and the error messages write it: "sha256:<hex>"."""
+        return f"{self.algorithm}:{self.digest}"
+
+
+# Files the zoo uses but did not make, fetched from their origin unless a mirror is set.
+# InceptionV3's pool weights are the file Keras' own `InceptionV3(include_top=False,
+# weights="imagenet")` downloads, checked by the MD5 Keras checks it by
+# (keras/src/applications/inception_v3.py); these machines have no network, so its SHA-256
+# and size could not be recorded here.
+INCEPTION = "inception"
+EXTERNAL = {
+    INCEPTION: ("https://storage.googleapis.com/tensorflow/keras-applications/inception_v3",
+                [FileRecord("inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5", None,
+                            "bcbd6486424b2319ff4ef7d526e38f63", "md5")]),
+}
 
 
 def item_name(entry: str, version: int) -> str:
@@ -54,8 +73,18 @@ def scan(models_root: Path) -> dict[str, list[FileRecord]]:
 
 def to_json(items: dict[str, list[FileRecord]]) -> str:
     return json.dumps({"format": FORMAT, "items": {
-        name: {r.path: {"size": r.size, "sha256": r.sha256} for r in records}
+        name: {r.path: {"size": r.size, "sha256": r.digest} for r in records}
         for name, records in items.items()}}, indent=1, sort_keys=True) + "\n"
+
+
+def with_external(items: dict[str, list[FileRecord]]) -> dict[str, list[FileRecord]]:
+    """`items` and the files the zoo uses but did not make (`EXTERNAL`)."""
+    return {**items, **{name: records for name, (_, records) in EXTERNAL.items()}}
+
+
+def origin(item: str) -> str | None:
+    """Where an external item comes from when no mirror is set; None for the zoo's own."""
+    return EXTERNAL[item][0] if item in EXTERNAL else None
 
 
 def load(path: Path = REGISTRY_FILE) -> dict[str, list[FileRecord]]:
