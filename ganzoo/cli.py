@@ -201,37 +201,41 @@ def _run_tool(name: str, args: list[str]) -> int:
 # ----- the commands -------------------------------------------------------------------------
 
 def _list(_args) -> None:
-    from ganzoo import config, zoo
+    from ganzoo import config, datasets, zoo
 
-    for user in (False, True):
-        names = zoo.list_models(user=user)
-        if user and names:
-            print(f"\nyour entries ({', '.join(map(str, zoo.user_dirs()))}):")
-        for name in names:
-            cfg = config.load_entry(name) if not user else None
-            try:
-                entry_dir, newest = zoo.locate(name, fetch_missing=False)
-                fetched = zoo.available_versions(entry_dir)
-                trained = f"v{newest}" + ("" if newest in fetched else " (fetched on first use)")
-            except (FileNotFoundError, KeyError, ValueError):
-                trained = "not trained"
-            kind = f"{cfg.family:9s} {cfg.dataset:14s}" if cfg else ""
-            print(f"{name:26s} {kind} {trained}")
+    for name in zoo.list_models():
+        cfg = config.load_entry(name)
+        try:
+            entry_dir, newest = zoo.locate(name, fetch_missing=False)
+            fetched = zoo.available_versions(entry_dir)
+            trained = f"v{newest}" + ("" if newest in fetched else " (fetched on first use)")
+        except (FileNotFoundError, KeyError, ValueError):
+            trained = "not trained"
+        print(f"{name:26s} {cfg.family:9s} {cfg.dataset:14s} {trained}")
+    yours = zoo.list_models(user=True)
+    if yours:
+        print(f"\nyour entries ({', '.join(map(str, zoo.user_dirs()))}):")
+    for name in yours:  # what a version was trained on is in its own saved config
+        entry_dir, newest = zoo.locate(name)
+        cfg = config.version_config(name, entry_dir / str(newest))
+        print(f"{name:26s} {cfg.family:9s} v{newest}  {datasets.described(cfg)}")
 
 
 def _info(args) -> None:
-    from ganzoo import config, integrity, zoo
+    from ganzoo import config, datasets, integrity, zoo
 
     try:
         entry_dir, newest = zoo.locate(args.name)
     except zoo.NotTrainedError as err:
         cfg = config.load_entry(args.name)  # an unknown name fails here, with the known ones
-        print(f"{cfg.name}: {cfg.family} on {cfg.dataset}\n  {cfg.description}")
+        print(f"{cfg.name}: {cfg.family} on {datasets.described(cfg)}\n  {cfg.description}")
         print(f"  not trained: {' '.join(str(err).split())}")
         return
     card = json.loads((entry_dir / str(newest) / integrity.CARD).read_text())
     trained = json.loads((entry_dir / str(newest) / integrity.CONFIG).read_text())
-    print(f"{args.name}: {card['family']} on {trained.get('dataset', '?')}")
+    cfg = config.version_config(args.name, entry_dir / str(newest))
+    data = datasets.described(cfg, (card.get("data") or {}).get("class_names"))
+    print(f"{args.name}: {card['family']} on {data}")
     if trained.get("description"):
         print(f"  {trained['description']}")
     print(f"  versions: {', '.join(map(str, zoo.available_versions(entry_dir)))} "

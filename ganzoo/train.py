@@ -79,7 +79,10 @@ def main(argv):
         print(f"error: {err.args[0] if isinstance(err, KeyError) else err}", file=sys.stderr)
         return 2
     workdir = FLAGS.workdir or f"runs/{cfg.name}"
-    logging.info("Training %s (%s on %s) in %s", cfg.name, cfg.family, cfg.dataset, workdir)
+    from ganzoo import datasets
+
+    logging.info("Training %s (%s on %s) in %s", cfg.name, cfg.family, datasets.described(cfg),
+                 workdir)
     try:
         result = runner.run(cfg, workdir=workdir, models_dir=FLAGS.models_dir,
                             export_model=FLAGS.export, command=runner.command_line(),

@@ -129,6 +129,16 @@ def test_ganzoo_evaluate_on_a_users_entry_ends_in_a_report_or_one_line(tmp_path)
     trained = run("ganzoo.train", "--config", str(entry), "--data", str(folder),
                   "--workdir", str(tmp_path / "run2"), *sets)  # version 2, with held-out images
     assert trained.returncode == 0, trained.stderr[-3000:]
+    # named by the user's folder everywhere, never by the base entry's data set (twemoji)
+    logged = [line for line in trained.stderr.splitlines() if "Training clip" in line
+              or "Data (train split)" in line]
+    assert len(logged) == 2 and all(f"image files: {folder}" in line for line in logged)
+    assert not [line for line in logged if "twemoji" in line]
+    info = run("ganzoo", "info", "clip")
+    assert info.stdout.splitlines()[0] == f"clip: dcgan on image files: {folder}", info.stdout
+    listed = run("ganzoo", "list").stdout.splitlines()
+    assert any(line.startswith("clip ") and line.endswith(f"v2  image files: {folder}")
+               for line in listed), listed
     done = run("ganzoo.evaluate", "--name", "clip", "--samples", "60")
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-3000:]
     assert "ganzoo download inception" in json.loads(done.stdout)["distribution"]

@@ -97,6 +97,15 @@ def load(name: str, split: str = "train", *, source: str = "auto", image_size: i
     return data
 
 
+def described(cfg, class_names=None) -> str:
+    """What an entry trains on, as logs, `ganzoo info` and `ganzoo list` name it: a user's
+    files by their path (and class count), never the data set of the entry it was based on."""
+    if not cfg.data.path:
+        return cfg.dataset
+    classes = f" ({len(class_names)} classes)" if class_names else ""
+    return f"image files: {Path(cfg.data.path).expanduser()}{classes}"
+
+
 def for_entry(cfg, split: str | None = None) -> ImageData | ImagePairs:
     """The data of zoo entry `cfg` (its configured split unless `split`)."""
     d = cfg.data
@@ -105,8 +114,8 @@ def for_entry(cfg, split: str | None = None) -> ImageData | ImagePairs:
         data = prepared.load(folder, split or d.split, name=cfg.dataset)
         if not isinstance(data, ImagePairs):
             data = padded(data, d.padding)
-        logging.info("Data %s/%s: %d examples of shape %s from %s", cfg.dataset,
-                     split or d.split, data.num_examples, data.image_shape, data.source)
+        logging.info("Data (%s split): %d examples of shape %s from %s", split or d.split,
+                     data.num_examples, data.image_shape, data.source)
         return data
     if tfds_images.is_tfds_name(cfg.dataset):
         return padded(tfds_images.load(cfg.dataset, split or d.split, d.source, d.image_size,
