@@ -109,14 +109,10 @@ def translation_checks(model, cfg) -> dict:
 
 
 def _style_judge(cfg):
-    """The emoji style classifier for a data set that declares it (at its native size, which
-    is the judge's); None otherwise."""
+    """The emoji style classifier for a data set that declares it; None otherwise."""
     from ganzoo import datasets
 
-    if cfg.data.path or cfg.dataset not in datasets.names():
-        return None  # the user's own images: the judge knows only the emoji styles
-    declared = datasets.info(cfg.dataset)
-    if not declared.style_judged or cfg.data.image_size not in (0, declared.shape[0]):
+    if not datasets.style_judged(cfg):
         return None
     from ganzoo.evaluation import style_classifier
 

@@ -92,9 +92,9 @@ def test_without_inception_a_users_emoji_are_not_scored_by_the_emoji_judge(tmp_p
     assert report["distribution"].startswith("skipped: FID needs the InceptionV3 weights")
     assert "ganzoo download inception" in report["distribution"]
     assert "feature_network" not in report and "copies_training_data" in report["memorization"]
-    assert not image_files.style_judged(cfg)
-    assert image_files.style_judged(config.load_entry("dcgan_twemoji"))
-    assert not image_files.style_judged(config.load_entry("dcgan_celeba"))
+    assert not datasets.style_judged(cfg)
+    assert datasets.style_judged(config.load_entry("dcgan_twemoji"))
+    assert not datasets.style_judged(config.load_entry("dcgan_celeba"))
 
 
 @pytest.mark.slow

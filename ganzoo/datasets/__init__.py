@@ -225,6 +225,15 @@ def class_names_for_entry(cfg) -> tuple[str, ...] | None:
     return tuple(names) if names else None
 
 
+def style_judged(cfg) -> bool:
+    """The zoo's emoji style judge may judge `cfg`'s images: a built-in set that declares
+    itself style-judged, at the judge's size (the emoji pairs' native 64 x 64 colour), and not
+    a user's files (`data.path`), whatever entry they were based on."""
+    if cfg.data.path or cfg.dataset not in _INFO or not _INFO[cfg.dataset].style_judged:
+        return False
+    return spec_for_entry(cfg)[0] == _INFO["emoji"].shape
+
+
 def evaluator_for_entry(cfg) -> str | None:
     """How `evaluate` checks `cfg`: its data set's declared evaluator; entries on a user's
     images are measured on their held-out split (image_files, or translation for pairs)."""

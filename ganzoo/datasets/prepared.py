@@ -26,10 +26,13 @@ def load(folder, split: str, name: str = "images") -> ImageData | ImagePairs:
     folder = Path(folder)
     manifest = store.read_manifest(folder)
     if split not in manifest["splits"]:
+        share = manifest["settings"]["test_share"]
+        why = ("train with data.test_share above 0 (default 0.1)" if not share else
+               "no file name fell in that share: the split is fixed by each file's own name, "
+               "so folders that repeat the same few names hold out all of them or none")
         raise ValueError(f"{folder} has no '{split}' split (has: "
-                         f"{', '.join(manifest['splits'])}); its test share was "
-                         f"{manifest['settings']['test_share']}, so no image was held out to "
-                         f"measure against: train with data.test_share above 0 (default 0.1)")
+                         f"{', '.join(manifest['splits'])}): no image was held out to measure "
+                         f"against (test share {share}); {why}")
     domains = manifest["splits"][split]
     if manifest["kind"] == "pairs":
         a, b = (store.Shards(folder, domains[d]) for d in ("a", "b"))

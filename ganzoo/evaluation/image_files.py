@@ -26,13 +26,13 @@ MAX_TRAINING_IMAGES = 20_000  # memorization and the floor compare against at mo
 MIN_HELD_OUT = 50
 
 
-def feature_network(image_shape, style_judged: bool):
+def feature_network(style_judged: bool):
     """(name, images -> features) of the network that judges these images, or (why there is
     none, None).
 
     InceptionV3 judges any images, fetched on first use (`evaluation.inception`). Without it,
     the zoo's emoji style judge stands in only for data that declares itself style-judged
-    (the Twemoji and emoji sets) at its 64 x 64 colour: it was trained to tell two emoji
+    (the Twemoji and emoji sets, `datasets.style_judged`): it was trained to tell two emoji
     fonts apart, so its features say nothing about photos."""
     from ganzoo.evaluation import inception
 
@@ -42,7 +42,7 @@ def feature_network(image_shape, style_judged: bool):
         return (f"InceptionV3 pool features (2,048), {described}",
                 lambda images: inception.pool_features(network, images))
     except inception.InceptionWeightsMissing as missing:
-        if not (style_judged and tuple(image_shape) == (64, 64, 3)):
+        if not style_judged:
             return str(missing), None
     from ganzoo.evaluation import style_classifier
 
@@ -53,14 +53,6 @@ def feature_network(image_shape, style_judged: bool):
     return ("zoo emoji style judge, pooled features (64): InceptionV3's weights are not here "
             "(ganzoo download inception)",
             lambda images: np.asarray(extractor.predict(images, batch_size=256, verbose=0)))
-
-
-def style_judged(cfg) -> bool:
-    """The entry trains on a built-in set that declares itself style-judged, not on a
-    user's files (`data.path`), whatever entry it was based on."""
-    from ganzoo import datasets
-
-    return not cfg.data.path and datasets.info(cfg.dataset).style_judged
 
 
 def image_file_checks(model, cfg, samples: int = 2000, seed: int = 0) -> dict:
@@ -84,7 +76,7 @@ def image_file_checks(model, cfg, samples: int = 2000, seed: int = 0) -> dict:
         report["distribution"] = (f"skipped: {len(held_out)} held-out images, fewer than the "
                                   f"{MIN_HELD_OUT} FID and precision/recall need")
         return report
-    network_name, features = feature_network(held_out.shape[1:], style_judged(cfg))
+    network_name, features = feature_network(datasets.style_judged(cfg))
     if features is None:
         report["distribution"] = f"skipped: {network_name}"
         return report
