@@ -152,7 +152,7 @@ def test_offline_opens_no_socket_and_says_what_to_fetch(installed, server, monke
         raise AssertionError("a socket was opened offline")
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
-    with pytest.raises(fetch.OfflineError) as err:
+    with pytest.raises(fetch.OfflineError, match="GANZOO_OFFLINE is set") as err:
         ganzoo.load(ENTRY)
     message = str(err.value)
     record = next(iter(RECORDS.values()))
@@ -248,7 +248,7 @@ def test_publish_writes_a_folder_keras_loads_and_a_hub_card(tmp_path):
         assert key in front
     checks = json.loads((paths.shipped_models_dir() / ITEM / integrity.CARD).read_text())["checks"]
     assert f"value: {checks['modes_covered']}" in front
-    with pytest.raises(FileExistsError):
+    with pytest.raises(FileExistsError, match="is not empty"):
         publish.publish(ENTRY, dest)
 
 
