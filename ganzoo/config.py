@@ -132,6 +132,9 @@ def load_entry_file(path, overrides: Mapping[str, Any] | None = None) -> EntryCo
             raise ConfigError(f"{path}: key 'base' must name a zoo entry "
                               f"({', '.join(list_entries())}), got {base!r}")
         merged = _read_toml(entry_path(base))
+        # The base's description names the base's data set; yours is not that data.
+        merged["description"] = (f"{merged['family']} from the zoo entry {base}, with this "
+                                 f"file's settings ({path.name})")
         for key, value in raw.items():
             if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
                 merged[key] = {**merged[key], **value}

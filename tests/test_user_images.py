@@ -88,6 +88,8 @@ def test_entry_file_with_base_trains_a_conditional_model_that_takes_class_names(
         f'[data]\npath = "{tmp_path / "pets"}"\nimage_size = 16\n')
     cfg = config.load_entry_file(entry)
     assert cfg.name == "my_pets" and cfg.family == "cgan" and cfg.model.latent_dim == 8
+    assert "MNIST" not in cfg.description  # the base's description named the base's data
+    assert cfg.description.startswith("cgan from the zoo entry cgan_mnist")
     runner.run(cfg, workdir=tmp_path / "run", verbose=0)
     assert "my_pets" in ganzoo.list_models(user=True) and "my_pets" not in ganzoo.list_models()
     model = ganzoo.load("my_pets")

@@ -279,6 +279,7 @@ def _claim_workdir(workdir: Path, cfg: config_lib.EntryConfig) -> None:
         saved = _with_defaults(json.loads(saved_path.read_text()), str(saved_path))
         differences = _differences(saved, json.loads(cfg.to_json()))
         differences.discard("train.steps")  # extending a finished run is allowed
+        differences.discard("description")  # words, not a training setting
         if differences:
             raise config_lib.ConfigError(
                 f"{workdir} holds a run of a different config (differs in "
