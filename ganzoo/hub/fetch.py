@@ -6,13 +6,14 @@ registry before it is used.
   `DEFAULT_MIRROR`.
 - **Where to.** `<cache>/models/<item>/<file>` (`$GANZOO_CACHE_DIR`, else ~/.cache/ganzoo).
 - **How.** HTTP goes through `pooch` (Uieda et al.), built for hash-checked downloads into a
-  cache: it streams into a temporary file in the target folder, checks the SHA-256, and only
+  cache: it streams into a temporary file in the target folder, checks the hash the registry
+  records (SHA-256; for Keras' InceptionV3 file, the MD5 Keras publishes), and only
   then renames it into place, so nothing half-written is ever at a file's name; it retries
   with a growing wait, and `requests` under it honours HTTPS_PROXY and NO_PROXY. A folder
   mirror is copied the same way by `copy_verified`. Several processes fetching at once each
   write their own temporary file and rename a complete, verified copy: no lock, so none can
   hang on a network disk.
-- **When.** Every use re-hashes the cached files (tens of MB, well under a second). A file
+- **When.** Every use re-hashes the cached files (tens of MB for a model). A file
   that is present and matches makes no request; one that is missing or differs is fetched
   once. With `GANZOO_OFFLINE=1` nothing is fetched over the network and no socket is opened
   (a mirror folder is still read): the error names the file, its hash, its URL and the
