@@ -142,8 +142,10 @@ def parser() -> argparse.ArgumentParser:
     download = command("download", "fetch shipped models into the cache, or write them into a "
                        "mirror folder (--dest) for machines without a network",
                        "ganzoo download --all --dest /srv/ganzoo-mirror")
-    download.add_argument("names", nargs="*", help="entries, and 'judges' for the evaluators")
-    download.add_argument("--all", action="store_true", help="every shipped model and judge")
+    download.add_argument("names", nargs="*", help="entries, 'judges' for the evaluators, "
+                          "'inception' for the FID network")
+    download.add_argument("--all", action="store_true",
+                          help="every shipped model and judge, and InceptionV3's weights")
     download.add_argument("--dest", type=Path, help="write a mirror here instead of the cache")
 
     publish = command("publish", "write a trained version in a model hub's layout (Keras "

@@ -15,10 +15,15 @@ from ganzoo import paths
 from ganzoo.hub.registry import EVALUATORS as FOLDER
 
 
+def _shipped_path(name: str) -> Path:
+    """Where a judge lies in a source checkout's saved_models/ (and where `save` puts it)."""
+    return paths.shipped_models_dir() / FOLDER / f"{name}.keras"
+
+
 def default_path(name: str) -> Path:
     """The shipped judge: in a source checkout's saved_models/, else fetched into the cache
     (`ganzoo.hub.fetch`; a wheel does not carry the models)."""
-    shipped = paths.shipped_models_dir() / FOLDER / f"{name}.keras"
+    shipped = _shipped_path(name)
     if shipped.is_file():
         return shipped
     from ganzoo.hub import fetch
@@ -27,7 +32,7 @@ def default_path(name: str) -> Path:
 
 
 def save(model: keras.Model, report: dict, name: str, out_path: Path | None = None) -> Path:
-    out_path = Path(out_path or paths.shipped_models_dir() / FOLDER / f"{name}.keras")
+    out_path = Path(out_path or _shipped_path(name))
     out_path.parent.mkdir(parents=True, exist_ok=True)
     model.save(out_path)
     out_path.with_suffix(".json").write_text(json.dumps(report, indent=2))

@@ -77,13 +77,14 @@ def model_card(name: str, card: dict, trained: dict, translation: bool) -> str:
     lines.append("---")
     how = (f"model.translate(images)  # {trained.get('description', '')}" if translation
            else "images = model.sample(16, seed=0)  # floats in [-1, 1]")
+    closing = ("This version has not been evaluated." if not measured else
+               f"`saved_model/{card['version']}/` is the SavedModel for TensorFlow Serving. "
+               f"The measurements above come from "
+               f"`{card.get('checks', {}).get('command', '')}`")
     lines += ["", f"# {name}", "", trained.get("description", ""), "",
               f"A {card['family']} from [ganzoo](https://github.com/ganzoo/ganzoo), version "
               f"{card['version']}: {card['steps']:,} steps on {card.get('data_source', dataset)}.",
               "", "![samples](samples.png)", "", "```python",
               "import ganzoo, keras  # importing ganzoo registers its model classes",
-              'model = keras.saving.load_model("hf://USER/REPO")', how, "```", "",
-              f"`saved_model/{card['version']}/` is the SavedModel for TensorFlow Serving. "
-              f"The measurements above come from `{card.get('checks', {}).get('command', '')}`"
-              if measured else "This version has not been evaluated.", ""]
+              'model = keras.saving.load_model("hf://USER/REPO")', how, "```", "", closing, ""]
     return "\n".join(lines)

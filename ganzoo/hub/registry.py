@@ -13,6 +13,7 @@ files are paths relative to it, as they lie on a mirror and in the cache.
 """
 
 import argparse
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -88,7 +89,15 @@ def origin(item: str) -> str | None:
 
 
 def load(path: Path = REGISTRY_FILE) -> dict[str, list[FileRecord]]:
-    raw = json.loads(Path(path).read_text())
+    """The registry at `path`, read once per process: `load`, `locate` and `ganzoo list`
+    consult it for every name, and the packaged file does not change while ganzoo runs.
+    Callers must not mutate what it returns."""
+    return _read(Path(path))
+
+
+@functools.cache
+def _read(path: Path) -> dict[str, list[FileRecord]]:
+    raw = json.loads(path.read_text())
     if raw.get("format") != FORMAT:
         raise ValueError(f"{path}: registry format {raw.get('format')}, expected {FORMAT}")
     return {name: [FileRecord(p, f["size"], f["sha256"]) for p, f in sorted(files.items())]
