@@ -22,13 +22,12 @@ registry before it is used.
 
 import os
 import shutil
-import tempfile
 import urllib.parse
 from pathlib import Path
 
 from absl import logging
 
-from ganzoo import integrity, paths
+from ganzoo import files, integrity, paths
 from ganzoo.hub import registry
 
 MIRROR_ENV = "GANZOO_MIRROR"
@@ -144,21 +143,15 @@ def _download(url: str, record: registry.FileRecord, target: Path) -> None:
 
 def copy_verified(source: Path, record: registry.FileRecord, target: Path) -> None:
     """A folder mirror's file copied as pooch downloads one: into a temporary file beside the
-    target, checked, then renamed into place."""
+    target, checked, then renamed into place (`files.replaced_atomically`)."""
     if not source.is_file():
         raise FetchError(f"the mirror folder has no {source}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    os.close(handle)
-    try:
-        shutil.copyfile(source, temporary)
-        if not matches(Path(temporary), record):
+    with files.replaced_atomically(target) as partial:
+        shutil.copyfile(source, partial)
+        if not matches(partial, record):
             raise FetchError(f"{source} does not match the registry (size {record.size}, "
                              f"{record.checksum})")
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
 
 
 def _shown(base: str) -> str:
