@@ -61,6 +61,32 @@ def test_peak_memory_is_measured_in_a_fresh_process():
     assert 100 < peak < 1400
 
 
+def test_the_step_flops_come_from_its_graph_and_grow_with_the_batch():
+    """One step of a tiny DCGAN counted at batch 8 and 16: the convolutions' cost is per image,
+    so the count doubles; the share of the peak divides the achieved rate by it."""
+    import keras
+
+    import ganzoo
+    from ganzoo.bench import peaks
+    from tests.conftest import synthetic_data
+
+    counts = []
+    for batch in (8, 16):
+        model = ganzoo.build("dcgan_mnist", latent_dim=8, generator_filters=4,
+                             discriminator_filters=4, self_conditioning=0)
+        model.compile()
+        batches = model.input_pipeline(synthetic_data((28, 28, 1), 10), global_batch_size=batch,
+                                       seed=0)
+        counts.append(peaks.train_step_flops(model, batches))
+        keras.backend.clear_session()
+    assert counts[0] > 1e6
+    assert counts[1] / counts[0] == pytest.approx(2.0, rel=0.02)
+    row = peaks.achieved({"setting": "mixed_bfloat16, XLA on", "seconds_per_step": 0.5},
+                         2_000_000_000, {"float32": 100.0, "bfloat16": 400.0})
+    assert (row["achieved_gflops"], row["share_of_peak"]) == (4.0, "1.0%")
+    assert peaks.matmul_gflops("float32", size=256, repeats=2) > 0
+
+
 def test_an_unknown_section_is_refused_naming_it():
     from absl import app
 

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from ganzoo.models.options import ema, packing, self_conditioning, top_k, zero_centred
+from ganzoo.models.options import (
+    adaptive_augment,
+    ema,
+    packing,
+    self_conditioning,
+    top_k,
+    zero_centred,
+)
 
 
 def test_packing_puts_m_consecutive_samples_side_by_side_on_the_last_axis():
@@ -64,7 +71,8 @@ def test_r1_and_r2_in_the_training_step_are_the_penalties_of_their_definition():
     from ganzoo import losses
 
     model = ganzoo.build("r3gan_twemoji", latent_dim=8, widths=[8], cardinality=[2],
-                         expansion=1, r1_gamma=2.0, r2_gamma=6.0, gamma_final_share=1.0)
+                         expansion=1, r1_gamma=2.0, r2_gamma=6.0, gamma_final_share=1.0,
+                         augment="")
     model.compile()
     real = tf.random.stateless_uniform((4, 64, 64, 3), seed=(1, 1), minval=-1, maxval=1)
     fake = tf.random.stateless_uniform((4, 64, 64, 3), seed=(2, 2), minval=-1, maxval=1)
@@ -96,3 +104,62 @@ def test_the_cosine_schedules_of_the_learning_rate_and_adams_beta_2():
     optimizer.build([variable])
     optimizer.apply_gradients([(tf.constant([2.0]), variable)])
     assert float(optimizer._velocities[0][0]) == pytest.approx(0.01 * 4.0, rel=1e-4)
+
+
+def test_ada_moves_p_by_the_batch_over_its_speed_toward_the_target_and_clips_it():
+    step = adaptive_augment.next_probability
+    assert float(step(0.5, 0.9, 0.6, 64, 6400)) == pytest.approx(0.51)  # sure of the reals
+    assert float(step(0.5, 0.2, 0.6, 64, 6400)) == pytest.approx(0.49)  # unsure: less
+    assert float(step(0.0, 0.2, 0.6, 64, 6400)) == 0.0
+    assert float(step(0.995, 1.0, 0.6, 64, 6400)) == 1.0
+
+
+def test_ada_reads_the_sign_of_the_real_logits_or_under_the_relativistic_loss_of_the_margins():
+    real = tf.constant([[2.0], [3.0], [-1.0], [5.0]])
+    fake = tf.constant([[2.5], [1.0], [-3.0], [4.0]])
+    plain = adaptive_augment.overfitting_signal(real, fake, relativistic=False)
+    paired = adaptive_augment.overfitting_signal(real, fake, relativistic=True)
+    assert (float(plain), float(paired)) == (0.5, 0.5)
+    # the relativistic loss cannot see a shift of every logit, and neither can its signal
+    shifted = adaptive_augment.overfitting_signal(real + 10, fake + 10, relativistic=True)
+    assert float(shifted) == float(paired)
+
+
+def test_each_transform_reaches_an_image_with_probability_p():
+    from ganzoo.nn import diffaugment
+
+    images = tf.random.stateless_uniform((64, 16, 16, 3), seed=(3, 4), minval=-1, maxval=1)
+    policy, seed = ("translation", "cutout"), tf.constant([5, 6], tf.int64)
+    always = diffaugment.diff_augment(images, policy, seed)
+    assert np.array_equal(diffaugment.diff_augment(images, policy, seed, tf.constant(1.0)),
+                          always)
+    assert np.array_equal(diffaugment.diff_augment(images, policy, seed, tf.constant(0.0)),
+                          images)
+    half = diffaugment.diff_augment(images, policy, seed, tf.constant(0.5))
+    untouched = np.all(np.isclose(half, images), axis=(1, 2, 3))
+    # an image is untouched when neither transform reached it: a quarter of them, expected
+    assert 4 <= untouched.sum() <= 30
+
+
+def test_the_training_step_moves_p_logs_it_and_a_checkpoint_carries_it(tmp_path):
+    import ganzoo
+
+    model = ganzoo.build("dcgan_twemoji", latent_dim=8, generator_filters=4,
+                         discriminator_filters=4, augment_target=0.6,
+                         augment_speed_images=80)
+    model.compile()
+    data = {"images": tf.random.stateless_uniform((8, 1, 64, 64, 3), seed=(1, 2), maxval=255),
+            "labels": tf.zeros((8, 1), tf.int32),
+            "z": tf.random.stateless_normal((8, 2, 8), seed=(3, 4))}
+    assert float(model.augment_probability) == 0.0  # ADA starts without augmentation
+    model.augment_probability.assign(0.5)
+    logs = model.train_step(data)
+    signal, moved = float(logs["augment_signal"]), float(model.augment_probability)
+    assert signal != 0.6
+    assert moved == pytest.approx(0.5 + 0.1 * np.sign(signal - 0.6))  # 8 images of 80
+    assert float(logs["augment_p"]) == pytest.approx(moved)
+    checkpoint = tf.train.Checkpoint(model=model)
+    path = checkpoint.save(tmp_path / "ckpt")
+    model.augment_probability.assign(0.7)
+    checkpoint.restore(path)
+    assert float(model.augment_probability) == pytest.approx(moved)

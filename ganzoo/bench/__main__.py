@@ -18,9 +18,11 @@ from absl import app, flags
 flags.DEFINE_boolean("quick", False, "A smoke run: fewer steps, entries and settings; no FID "
                      "race, no memory measurement.")
 flags.DEFINE_string("out", "runs/bench.json", "Where to write the results as JSON.")
-SECTIONS = ("families", "settings", "tutorial", "race", "memory", "r3gan", "data")
-flags.DEFINE_list("sections", list(SECTIONS[:-1]), f"Parts to run, of {', '.join(SECTIONS)} "
-                  "(data, about 10 minutes, only when asked for).")
+SECTIONS = ("families", "settings", "tutorial", "race", "memory", "r3gan", "peaks", "data")
+ON_REQUEST = ("peaks", "data")  # about 5 and 10 minutes: only when asked for
+flags.DEFINE_list("sections", [s for s in SECTIONS if s not in ON_REQUEST],
+                  f"Parts to run, of {', '.join(SECTIONS)} ({', '.join(ON_REQUEST)} only when "
+                  "asked for).")
 flags.DEFINE_integer("rounds", 5, "Interleaved timing rounds of the tutorial comparison "
                      "(8 steps per trainer and round with --quick, 15 without).")
 flags.DEFINE_float("fid_threshold", 500.0, "FID (1,000 samples, MNIST classifier features) "
@@ -200,9 +202,36 @@ def r3gan_section(steps, warmup) -> dict:
     return {"grouped_convolution": grouped, "penalties": penalties}
 
 
+def peaks_section(steps, warmup) -> dict:
+    from ganzoo.bench import peaks
+    from ganzoo.bench.throughput import Setting, entry_images_per_second
+
+    machine_peaks = {dtype: round(peaks.matmul_gflops(dtype), 1)
+                     for dtype in ("float32", "bfloat16")}
+    ratio = machine_peaks["bfloat16"] / machine_peaks["float32"]
+    print(f"\nThis machine's {peaks.MATMUL_SIZE}x{peaks.MATMUL_SIZE} matmul: "
+          f"{machine_peaks['float32']} GFLOP/s in float32, {machine_peaks['bfloat16']} in "
+          f"bfloat16 ({ratio:.2f}x)")
+    rows = []
+    for entry in PEAK_ENTRIES[:1] if FLAGS.quick else PEAK_ENTRIES:
+        pair = [entry_images_per_second(entry, Setting(True, precision), steps, warmup,
+                                        peaks=machine_peaks)
+                for precision in ("float32", "mixed_bfloat16")]
+        pair[1]["bfloat16_speedup"] = (
+            f"{pair[0]['seconds_per_step'] / pair[1]['seconds_per_step']:.2f}x")
+        rows += pair
+    print_table("Each entry's step against the matmul peak of its precision (FLOPs from the "
+                "step's graph)", rows,
+                ["entry", "setting", "images_per_second", "gflop_per_step", "achieved_gflops",
+                 "share_of_peak", "bfloat16_speedup"])
+    return {"matmul_gflops": machine_peaks, "bfloat16_matmul_ratio": round(ratio, 2),
+            "entries": rows}
+
+
+PEAK_ENTRIES = ("dcgan_mnist", "r3gan_twemoji")
 RUNNERS = {"families": families_section, "settings": settings_section,
            "tutorial": tutorial_section, "race": race_section, "memory": memory_section,
-           "r3gan": r3gan_section, "data": data_section}
+           "r3gan": r3gan_section, "peaks": peaks_section, "data": data_section}
 QUICK_SECTIONS = ("families", "settings", "tutorial")
 
 

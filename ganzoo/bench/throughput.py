@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import keras
 
+from ganzoo.bench.peaks import achieved, train_step_flops
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -44,10 +46,12 @@ def fit_seconds_per_step(model, batches, steps: int, warmup: int) -> float:
 
 
 def entry_images_per_second(name: str, setting: Setting | None, steps: int, warmup: int,
-                            overrides: dict | None = None) -> dict:
+                            overrides: dict | None = None, peaks: dict | None = None) -> dict:
     """Time `fit` on zoo entry `name`, built and compiled as a training run builds it
     (`runner.compiled_model`), on its real data; `setting` overrides its precision and
-    XLA switch (None: the entry's own), `overrides` any other config key."""
+    XLA switch (None: the entry's own), `overrides` any other config key. With the machine's
+    matmul `peaks` ({"float32": GFLOP/s, "bfloat16": ...}), also the step's FLOPs and their
+    share of the peak (`bench.peaks`)."""
     import tensorflow as tf
 
     from ganzoo import config, datasets
@@ -64,11 +68,13 @@ def entry_images_per_second(name: str, setting: Setting | None, steps: int, warm
     model = compiled_model(cfg, tf.distribute.get_strategy())
     batches = model.input_pipeline(data, global_batch_size=cfg.train.batch_size, seed=0)
     seconds = fit_seconds_per_step(model, batches, steps, warmup)
+    flops = peaks and train_step_flops(model, batches)
     keras.backend.clear_session()
     per_step = cfg.train.batch_size * getattr(cfg.model, "d_steps", 1)
-    return {"entry": name, "family": cfg.family, "setting": setting.label,
-            "batch_size": cfg.train.batch_size, "seconds_per_step": round(seconds, 4),
-            "images_per_second": round(per_step / seconds, 1)}
+    row = {"entry": name, "family": cfg.family, "setting": setting.label,
+           "batch_size": cfg.train.batch_size, "seconds_per_step": round(seconds, 4),
+           "images_per_second": round(per_step / seconds, 1)}
+    return achieved(row, flops, peaks) if peaks else row
 
 
 TUTORIAL = "TF DCGAN tutorial loop (tf.function, as published)"

@@ -21,7 +21,14 @@ import tensorflow as tf
 
 from ganzoo import losses
 from ganzoo.models.hyperparameters import AdversarialHyperparameters
-from ganzoo.models.options import ema, packing, self_conditioning, top_k, zero_centred
+from ganzoo.models.options import (
+    adaptive_augment,
+    ema,
+    packing,
+    self_conditioning,
+    top_k,
+    zero_centred,
+)
 from ganzoo.models.sampling import Sampling
 from ganzoo.models.two_player import TwoPlayerModel
 from ganzoo.nn import bodies, diffaugment, latent_code
@@ -50,6 +57,12 @@ class AdversarialModel(Sampling, TwoPlayerModel):
         self._augment_policy = diffaugment.parse_policy(hparams.augment)
         if self._augment_policy and len(self.image_shape) != 3:
             raise ConfigError("model.augment: DiffAugment needs image data (H, W, C)")
+        self.augment_probability = None
+        if hparams.augment_target:
+            self.augment_probability = self.add_weight(
+                name="augment_probability", shape=(), initializer="zeros", trainable=False)
+            self.add_tracker("augment_p")
+            self.add_tracker("augment_signal")
         self.generator = self.build_generator()
         self.discriminator = self.build_discriminator()
         self.code_predictor = None
@@ -146,7 +159,10 @@ class AdversarialModel(Sampling, TwoPlayerModel):
 
     def discriminate(self, images, labels=None, training=False):
         if training and self._augment_policy:
-            images = diffaugment.diff_augment(images, self._augment_policy, self.step_key())
+            probability = (None if self.augment_probability is None
+                           else self.augment_probability.value)
+            images = diffaugment.diff_augment(images, self._augment_policy, self.step_key(),
+                                              probability)
         return self.judge(self.pack(images), labels, training=training)
 
     def judge(self, inputs, labels=None, training=False):
@@ -257,6 +273,13 @@ class AdversarialModel(Sampling, TwoPlayerModel):
     def _apply_discriminator_step(self, tape, scaled_loss, loss, real_logits, fake_logits):
         self.descend(self.d_optimizer, tape, scaled_loss, self.discriminator_variables)
         self.after_discriminator_update()
+        if self.augment_probability is not None:
+            signal = adaptive_augment.adapt(
+                self.augment_probability, real_logits, fake_logits,
+                relativistic=self.hparams.loss == "relativistic",
+                target=self.hparams.augment_target,
+                speed_images=self.hparams.augment_speed_images)
+            self.track(augment_p=self.augment_probability.value, augment_signal=signal)
         self.track(d_loss=loss, real_score=tf.reduce_mean(real_logits),
                    fake_score=tf.reduce_mean(fake_logits))
 

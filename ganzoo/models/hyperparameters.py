@@ -21,6 +21,11 @@ class AdversarialHyperparameters:
     label_smoothing: float = 0.0  # one-sided, on real targets (minimax/non_saturating only)
     pack: int = 1  # PacGAN: the discriminator judges `pack` samples jointly (Lin et al. 2018)
     augment: str = ""  # DiffAugment policy, e.g. "color,translation,cutout"
+    # StyleGAN2-ADA (Karras et al. 2020): each transform of `augment` reaches an image with a
+    # probability p that moves to hold E[sign(D(real))] at this target (ADA's 0.6), by at most
+    # 1 per `augment_speed_images` images (ADA's 500,000 suits its runs of millions of images).
+    augment_target: float = 0.0  # 0 disables it: every transform reaches every image
+    augment_speed_images: int = 500_000
     # Top-k training (Sinha et al. 2020): G learns from the best-scored share of its
     # fakes, annealed from 1 by x0.99 every `top_k_period` G steps down to `top_k`.
     top_k: float = 1.0  # 1 disables it; the paper uses 0.5-0.75
@@ -103,3 +108,12 @@ class AdversarialHyperparameters:
             diffaugment.parse_policy(self.augment)
         except ValueError as err:
             raise ConfigError(f"model.augment: {err}") from None
+        if not 0.0 <= self.augment_target < 1.0:
+            raise ConfigError(f"model.augment_target must be in [0, 1) (0 = off; ADA uses 0.6), "
+                              f"got {self.augment_target}")
+        if self.augment_target and not self.augment:
+            raise ConfigError("model.augment_target adapts how often model.augment's transforms "
+                              "apply: set model.augment too")
+        if self.augment_speed_images < 1:
+            raise ConfigError(f"model.augment_speed_images must be at least 1, "
+                              f"got {self.augment_speed_images}")

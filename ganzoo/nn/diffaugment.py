@@ -30,10 +30,17 @@ def parse_policy(policy: str) -> tuple[str, ...]:
     return names
 
 
-def diff_augment(images, policy: tuple[str, ...], seed):
-    """`images` through each transform of `policy`, its values drawn from `seed`."""
+def diff_augment(images, policy: tuple[str, ...], seed, probability=None):
+    """`images` through each transform of `policy`, its values drawn from `seed`. With a
+    `probability` p (ADA, `models.options.adaptive_augment`), each transform reaches each image
+    with probability p, drawn apart from the transforms' own values so that p = 1 augments
+    exactly as no p does."""
     for part, name in enumerate(policy):
-        images = _AUGMENTS[name](images, step_random.split(seed, part))
+        augmented = _AUGMENTS[name](images, step_random.split(seed, part))
+        if probability is not None:
+            chosen = _per_example(images, seed, len(POLICIES) + part, 0.0, 1.0) < probability
+            augmented = tf.where(chosen, augmented, images)
+        images = augmented
     return images
 
 
