@@ -137,3 +137,29 @@ def test_step_draws_are_the_same_on_two_replicas_as_on_one_device():
         lambda x: diffaugment.diff_augment(x, diffaugment.POLICIES, seed)), args=(shards,))
     two = np.concatenate([v.numpy() for v in strategy.experimental_local_results(per_replica)])
     np.testing.assert_allclose(two, one, atol=1e-6)
+
+
+def test_adas_probability_moves_alike_on_two_replicas_and_on_one_device():
+    """ADA's r_t is averaged over the global batch and p is assigned in cross-replica context:
+    two replicas end with one device's p, and with its networks (p decides which images each
+    transform reaches). Without the all-reduce each replica would move p by its own half."""
+    cfg = config.load_entry("gan_mnist", {
+        **tiny_entry_overrides("gan_mnist"), "model.discriminator_dropout": 0.0,
+        "model.augment": "color,translation,cutout", "model.augment_target": 0.6,
+        "model.augment_speed_images": 80})
+    ends = []
+    for strategy in (tf.distribute.get_strategy(), two_cpu_strategy()):
+        keras.utils.set_random_seed(1)
+        with strategy.scope():
+            model = zoo.build_from_config(cfg)
+            model.compile(d_optimizer=keras.optimizers.SGD(0.01),
+                          g_optimizer=keras.optimizers.SGD(0.01), jit_compile=False)
+            model.augment_probability.assign(0.5)
+        data = synthetic_data(model.image_shape, 10, count=64)
+        model.fit(model.input_pipeline(data, global_batch_size=8, seed=0), epochs=1,
+                  steps_per_epoch=3, verbose=0)
+        ends.append(model)
+    one, two = (float(m.augment_probability.numpy()) for m in ends)
+    assert one != 0.5  # three steps of 8 images in 80 moved it
+    assert two == pytest.approx(one, abs=1e-6)
+    assert largest_difference(ends[0].discriminator, ends[1].discriminator) < 1e-3

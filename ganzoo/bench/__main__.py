@@ -196,10 +196,14 @@ def r3gan_section(steps, warmup) -> dict:
     grouped = r3gan_costs.grouped_convolution()
     print_table("R3GAN's grouped 3x3 convolution, forward + backward under XLA", grouped,
                 ["implementation", "shape", "forward_backward_ms"])
-    penalties = r3gan_costs.penalty_costs("r3gan_twemoji", steps, warmup)
+    blocks = r3gan_costs.step_costs("r3gan_twemoji", r3gan_costs.BLOCK_SETTINGS, steps, warmup)
+    print_table("r3gan_twemoji's step with its blocks and with the paper's", blocks,
+                ["variant", "batch_size", "seconds_per_step", "images_per_second"])
+    penalties = r3gan_costs.step_costs("r3gan_twemoji", r3gan_costs.PENALTY_SETTINGS, steps,
+                                       warmup)
     print_table("r3gan_twemoji's step with R1 and R2, R1 alone and neither", penalties,
-                ["penalties", "batch_size", "seconds_per_step", "images_per_second"])
-    return {"grouped_convolution": grouped, "penalties": penalties}
+                ["variant", "batch_size", "seconds_per_step", "images_per_second"])
+    return {"grouped_convolution": grouped, "blocks": blocks, "penalties": penalties}
 
 
 def peaks_section(steps, warmup) -> dict:
@@ -213,7 +217,7 @@ def peaks_section(steps, warmup) -> dict:
           f"{machine_peaks['float32']} GFLOP/s in float32, {machine_peaks['bfloat16']} in "
           f"bfloat16 ({ratio:.2f}x)")
     rows = []
-    for entry in PEAK_ENTRIES[:1] if FLAGS.quick else PEAK_ENTRIES:
+    for entry in PEAK_ENTRIES:
         pair = [entry_images_per_second(entry, Setting(True, precision), steps, warmup,
                                         peaks=machine_peaks)
                 for precision in ("float32", "mixed_bfloat16")]
@@ -224,8 +228,13 @@ def peaks_section(steps, warmup) -> dict:
                 "step's graph)", rows,
                 ["entry", "setting", "images_per_second", "gflop_per_step", "achieved_gflops",
                  "share_of_peak", "bfloat16_speedup"])
+    ops = peaks.op_time_by_precision(PEAK_ENTRIES[-1], steps=3)
+    print_table(f"Where {PEAK_ENTRIES[-1]}'s step time goes, XLA off (3 traced steps; ms per "
+                "step, op time summed over TensorFlow's threads; baseline: float32, other: "
+                "mixed bfloat16)", ops,
+                ["op_type", "baseline_ops", "other_ops", "baseline_ms", "other_ms"])
     return {"matmul_gflops": machine_peaks, "bfloat16_matmul_ratio": round(ratio, 2),
-            "entries": rows}
+            "entries": rows, "ops_by_precision": ops}
 
 
 PEAK_ENTRIES = ("dcgan_mnist", "r3gan_twemoji")

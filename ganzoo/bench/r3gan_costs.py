@@ -1,5 +1,6 @@
-"""What R3GAN's step is made of on this machine: the grouped 3x3 convolution three ways, and
-the step with R1 and R2, R1 alone and neither (`python -m ganzoo.bench --sections r3gan`)."""
+"""What R3GAN's step is made of on this machine: the grouped 3x3 convolution three ways, the
+step with the entry's blocks against the paper's grouped, expanded ones, and the step with R1
+and R2, R1 alone and neither (`python -m ganzoo.bench --sections r3gan`)."""
 
 import time
 
@@ -51,15 +52,20 @@ def grouped_convolution(repeats: int = 10) -> list[dict]:
     return rows
 
 
+# r3gan_twemoji's own blocks against the paper's layout at its widths: 16 channels a group,
+# the bottleneck widened twice.
+BLOCK_SETTINGS = {"the entry's blocks (as configured)": {},
+                  "the paper's: cardinality 16, 16, 8, 4, 2; expansion 2": {
+                      "model.cardinality": [16, 16, 8, 4, 2], "model.expansion": 2}}
 PENALTY_SETTINGS = {"R1 + R2 (the entry)": {},
                     "R1 only": {"model.r2_gamma": 0.0},
                     "neither": {"model.r1_gamma": 0.0, "model.r2_gamma": 0.0}}
 
 
-def penalty_costs(entry: str, steps: int, warmup: int) -> list[dict]:
-    """The entry's training step with both penalties, R1 alone and neither."""
+def step_costs(entry: str, settings: dict, steps: int, warmup: int) -> list[dict]:
+    """The entry's training step under each of `settings` ({label: overrides})."""
     rows = []
-    for label, overrides in PENALTY_SETTINGS.items():
+    for label, overrides in settings.items():
         row = throughput.entry_images_per_second(entry, None, steps, warmup, overrides)
-        rows.append({"penalties": label, **row})
+        rows.append({"variant": label, **row})
     return rows

@@ -52,6 +52,21 @@ def entry_images_per_second(name: str, setting: Setting | None, steps: int, warm
     XLA switch (None: the entry's own), `overrides` any other config key. With the machine's
     matmul `peaks` ({"float32": GFLOP/s, "bfloat16": ...}), also the step's FLOPs and their
     share of the peak (`bench.peaks`)."""
+    cfg, model, batches = built_entry(name, setting, overrides)
+    setting = Setting(cfg.train.jit_compile, cfg.train.precision)
+    seconds = fit_seconds_per_step(model, batches, steps, warmup)
+    flops = peaks and train_step_flops(model, batches)
+    keras.backend.clear_session()
+    per_step = cfg.train.batch_size * getattr(cfg.model, "d_steps", 1)
+    row = {"entry": name, "family": cfg.family, "setting": setting.label,
+           "batch_size": cfg.train.batch_size, "seconds_per_step": round(seconds, 4),
+           "images_per_second": round(per_step / seconds, 1)}
+    return achieved(row, flops, peaks) if peaks else row
+
+
+def built_entry(name: str, setting: Setting | None, overrides: dict | None = None):
+    """(config, model, batches) of zoo entry `name`, built and compiled as a training run
+    builds it (`runner.compiled_model`), on its real data, seed 0."""
     import tensorflow as tf
 
     from ganzoo import config, datasets
@@ -62,19 +77,10 @@ def entry_images_per_second(name: str, setting: Setting | None, steps: int, warm
         overrides.update({"train.precision": setting.precision,
                           "train.jit_compile": setting.jit_compile})
     cfg = config.load_entry(name, overrides)
-    setting = Setting(cfg.train.jit_compile, cfg.train.precision)
     data = datasets.for_entry(cfg)
     keras.utils.set_random_seed(0)
     model = compiled_model(cfg, tf.distribute.get_strategy())
-    batches = model.input_pipeline(data, global_batch_size=cfg.train.batch_size, seed=0)
-    seconds = fit_seconds_per_step(model, batches, steps, warmup)
-    flops = peaks and train_step_flops(model, batches)
-    keras.backend.clear_session()
-    per_step = cfg.train.batch_size * getattr(cfg.model, "d_steps", 1)
-    row = {"entry": name, "family": cfg.family, "setting": setting.label,
-           "batch_size": cfg.train.batch_size, "seconds_per_step": round(seconds, 4),
-           "images_per_second": round(per_step / seconds, 1)}
-    return achieved(row, flops, peaks) if peaks else row
+    return cfg, model, model.input_pipeline(data, global_batch_size=cfg.train.batch_size, seed=0)
 
 
 TUTORIAL = "TF DCGAN tutorial loop (tf.function, as published)"
