@@ -37,7 +37,8 @@ def next_probability(probability, signal, target: float, global_batch, speed_ima
 
 
 def adapt(probability_variable, real_logits, fake_logits, *, relativistic, target, speed_images):
-    """Move the model's p after a discriminator step; returns r_t for the logs."""
+    """Move the model's p after a discriminator step; returns r_t for the logs. The batch
+    is counted in scored inputs: packs, under PacGAN."""
     signal = overfitting_signal(real_logits, fake_logits, relativistic)
     context = tf.distribute.get_replica_context()
     replicas = context.num_replicas_in_sync if context is not None else 1
