@@ -206,6 +206,9 @@ def r3gan_section(steps, warmup) -> dict:
     return {"grouped_convolution": grouped, "blocks": blocks, "penalties": penalties}
 
 
+PEAK_ENTRIES = ("dcgan_mnist", "r3gan_twemoji")  # a fast and a slow step; the last is profiled
+
+
 def peaks_section(steps, warmup) -> dict:
     from ganzoo.bench import peaks
     from ganzoo.bench.throughput import Setting, entry_images_per_second
@@ -237,7 +240,6 @@ def peaks_section(steps, warmup) -> dict:
             "entries": rows, "ops_by_precision": ops}
 
 
-PEAK_ENTRIES = ("dcgan_mnist", "r3gan_twemoji")
 RUNNERS = {"families": families_section, "settings": settings_section,
            "tutorial": tutorial_section, "race": race_section, "memory": memory_section,
            "r3gan": r3gan_section, "peaks": peaks_section, "data": data_section}
