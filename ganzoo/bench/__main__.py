@@ -210,7 +210,7 @@ PEAK_ENTRIES = ("dcgan_mnist", "r3gan_twemoji")  # a fast and a slow step; the l
 
 
 def peaks_section(steps, warmup) -> dict:
-    from ganzoo.bench import peaks
+    from ganzoo.bench import peaks, profile
     from ganzoo.bench.throughput import Setting, entry_images_per_second
 
     machine_peaks = {dtype: round(peaks.matmul_gflops(dtype), 1)
@@ -231,7 +231,7 @@ def peaks_section(steps, warmup) -> dict:
                 "step's graph)", rows,
                 ["entry", "setting", "images_per_second", "gflop_per_step", "achieved_gflops",
                  "share_of_peak", "bfloat16_speedup"])
-    ops = peaks.op_time_by_precision(PEAK_ENTRIES[-1], steps=3)
+    ops = profile.op_time_by_precision(PEAK_ENTRIES[-1], steps=3)
     print_table(f"Where {PEAK_ENTRIES[-1]}'s step time goes, XLA off (3 traced steps; ms per "
                 "step, op time summed over TensorFlow's threads; baseline: float32, other: "
                 "mixed bfloat16)", ops,

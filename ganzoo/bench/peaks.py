@@ -8,9 +8,9 @@
   gradients included), divided by its measured time, as a share of the peak in that precision.
 
 A small share says the step is bound by something else than multiply-adds: elementwise ops,
-casts, layout changes and kernels that small channel counts starve. `op_time_by_precision`
-shows which, from TensorFlow's profiler: the step's op time per op type in float32 and in
-bfloat16, without XLA (whose fused clusters hide the op types).
+casts, layout changes and kernels that small channel counts starve.
+`profile.op_time_by_precision` shows which, from TensorFlow's profiler: the step's op time per
+op type in float32 and in bfloat16, without XLA (whose fused clusters hide the op types).
 """
 
 import time
@@ -52,23 +52,3 @@ def achieved(row: dict, flops_per_step: int, peaks: dict) -> dict:
     return {**row, "gflop_per_step": round(flops_per_step / 1e9, 2),
             "achieved_gflops": round(gflops, 1), "share_of_peak": f"{gflops / peak:.1%}"}
 
-
-def op_time_by_precision(entry: str, steps: int, warmup: int = 2) -> list[dict]:
-    """Op time per type of `entry`'s step in float32 (baseline) and mixed bfloat16 (other),
-    XLA off, over `steps` traced steps (`bench.profile.op_rows`)."""
-    import keras
-
-    from ganzoo.bench import profile
-    from ganzoo.bench.throughput import Setting, built_entry
-
-    traced = []
-    for precision in ("float32", "mixed_bfloat16"):
-        _, model, batches = built_entry(entry, Setting(False, precision))
-
-        def train(count, model=model, batches=batches):
-            model.fit(batches, epochs=1, steps_per_epoch=count, verbose=0)
-
-        train(warmup)
-        traced.append(profile.profile_steps(train, steps))
-        keras.backend.clear_session()
-    return profile.op_rows(*traced, top=10)

@@ -135,3 +135,23 @@ def added_op_ms(baseline: StepProfile, other: StepProfile) -> float:
     Mean over a batch and over a scalar, make it an overestimate)."""
     return sum(other.op_ms[t] * n / other.op_counts[t]
                for t, n in added_ops(baseline, other).items() if n > 0)
+
+
+def op_time_by_precision(entry: str, steps: int, warmup: int = 2) -> list[dict]:
+    """Op time per type of `entry`'s step in float32 (baseline) and mixed bfloat16 (other),
+    XLA off, over `steps` traced steps."""
+    import keras
+
+    from ganzoo.bench.throughput import Setting, built_entry
+
+    traced = []
+    for precision in ("float32", "mixed_bfloat16"):
+        _, model, batches = built_entry(entry, Setting(False, precision))
+
+        def train(count, model=model, batches=batches):
+            model.fit(batches, epochs=1, steps_per_epoch=count, verbose=0)
+
+        train(warmup)
+        traced.append(profile_steps(train, steps))
+        keras.backend.clear_session()
+    return op_rows(*traced, top=10)
