@@ -72,7 +72,7 @@ def test_r1_and_r2_in_the_training_step_are_the_penalties_of_their_definition():
 
     model = ganzoo.build("r3gan_twemoji", latent_dim=8, widths=[8], cardinality=[2],
                          expansion=1, r1_gamma=2.0, r2_gamma=6.0, gamma_final_share=1.0,
-                         augment="")
+                         augment="", augment_target=0.0)
     model.compile()
     real = tf.random.stateless_uniform((4, 64, 64, 3), seed=(1, 1), minval=-1, maxval=1)
     fake = tf.random.stateless_uniform((4, 64, 64, 3), seed=(2, 2), minval=-1, maxval=1)
