@@ -35,6 +35,12 @@ flags.DEFINE_integer("init_from", None,
 flags.DEFINE_float("minutes", None,
                    "Time budget: stop training after this many minutes of wall time (resumed "
                    "time included), keep a checkpoint and export; the card records it.")
+flags.DEFINE_float("eval_every_minutes", None,
+                   "Quality curve: every this many minutes of training, FID/KID/recall of 1,000 "
+                   "samples against held-out images, to quality.json and TensorBoard.")
+flags.DEFINE_boolean("export_best", False,
+                     "Export the best point of the quality curve instead of the last step "
+                     "(needs --eval_every_minutes); the card names its step.")
 flags.DEFINE_boolean("export", True, "Export the model into the models directory at the end.")
 FLAGS = flags.FLAGS
 
@@ -86,7 +92,9 @@ def main(argv):
     try:
         result = runner.run(cfg, workdir=workdir, models_dir=FLAGS.models_dir,
                             export_model=FLAGS.export, command=runner.command_line(),
-                            init_from=FLAGS.init_from, minutes=FLAGS.minutes)
+                            init_from=FLAGS.init_from, minutes=FLAGS.minutes,
+                            eval_every_minutes=FLAGS.eval_every_minutes,
+                            export_best=FLAGS.export_best)
     except (runner.TrainingFailed, runner.WorkdirUnusable, lock.WorkdirBusy, ValueError,
             FileNotFoundError) as err:  # FileNotFoundError: --init_from names no version
         logging.error("%s", err)

@@ -9,27 +9,13 @@ time counts; the pauses to measure do not.
 import time
 
 import keras
-import numpy as np
 
-from ganzoo import metrics
-from ganzoo.evaluation import digit_classifier, image_metrics
+from ganzoo.evaluation.feature_judge import FeatureJudge
 
 SAMPLES = 1000
 
 
-class FidJudge:
-    def __init__(self):
-        self.classifier = digit_classifier.load()
-        # the held-out digits' features, shared with (and cached by) ganzoo.evaluate
-        self.reference = image_metrics.real_digit_statistics(self.classifier, SAMPLES)["reference"]
-
-    def fid(self, images: np.ndarray) -> float:
-        features, _ = image_metrics.classifier_features(self.classifier, images)
-        return float(metrics.frechet_classifier_distance_from_activations(self.reference,
-                                                                          features))
-
-
-def race(train_chunk, sample, judge: FidJudge, threshold: float, budget_s: float) -> dict:
+def race(train_chunk, sample, judge: FeatureJudge, threshold: float, budget_s: float) -> dict:
     """Alternate `train_chunk()` (returns the seconds it trained) and a FID measurement until
     FID <= threshold or the training time exceeds `budget_s`."""
     trained, curve = 0.0, []
@@ -42,7 +28,7 @@ def race(train_chunk, sample, judge: FidJudge, threshold: float, budget_s: float
     return {"reached": False, "seconds": None, "curve": curve}
 
 
-def zoo_recipe(name: str, judge: FidJudge, threshold: float, budget_s: float,
+def zoo_recipe(name: str, judge: FeatureJudge, threshold: float, budget_s: float,
                eval_every: int, overrides: dict | None = None) -> dict:
     """Entry `name` as configured (networks, optimizers, schedule, EMA, XLA, precision),
     through `fit`; `overrides` changes config keys (e.g. train.precision)."""
@@ -69,7 +55,8 @@ def zoo_recipe(name: str, judge: FidJudge, threshold: float, budget_s: float,
     return {"recipe": f"ganzoo {name} ({changed}, batch {cfg.train.batch_size})", **result}
 
 
-def tutorial_recipe(judge: FidJudge, threshold: float, budget_s: float, eval_every: int) -> dict:
+def tutorial_recipe(judge: FeatureJudge, threshold: float, budget_s: float,
+                    eval_every: int) -> dict:
     from ganzoo.bench import tutorial
     from ganzoo.datasets import mnist
 

@@ -215,13 +215,13 @@ class AdversarialModel(Sampling, TwoPlayerModel):
         if self.hparams.update == "simultaneous":
             self._simultaneous_update(images[:, 0], labels[:, 0], z[:, 0])
             if self.ema_generator is not None:
-                self._update_ema()
+                self._update_ema(tf.shape(z)[0])
             return self.results()
         for i in range(self.hparams.d_steps):
             self._discriminator_update(images[:, i], labels[:, i], z[:, i])
         self._generator_update(z[:, -1], labels[:, -1], images[:, -1])
         if self.ema_generator is not None:
-            self._update_ema()
+            self._update_ema(tf.shape(z)[0])
         return self.results()
 
     def _discriminator_update(self, real, labels, z):
@@ -327,8 +327,16 @@ class AdversarialModel(Sampling, TwoPlayerModel):
         """Hook after each discriminator step (weight clipping, for instance)."""
         return None  # a docstring-only body is one AutoGraph cannot convert (it warns)
 
-    def _update_ema(self):
-        decay = ema.warmed_decay(self.g_optimizer.iterations, self.hparams.ema_decay)
+    def _update_ema(self, replica_batch):
+        """After each generator step; `replica_batch` counts this replica's images, the
+        growing half-life counts the global batch's."""
+        hparams = self.hparams
+        if hparams.ema_half_life_images:
+            replicas = tf.distribute.get_strategy().num_replicas_in_sync
+            decay = ema.growing_decay(self.g_optimizer.iterations, replica_batch * replicas,
+                                      hparams.ema_half_life_images, hparams.ema_rampup)
+        else:
+            decay = ema.warmed_decay(self.g_optimizer.iterations, hparams.ema_decay)
         ema.update_average(self.ema_generator, self.generator, decay)
 
     # ----- inference -------------------------------------------------------------

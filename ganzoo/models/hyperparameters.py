@@ -17,6 +17,10 @@ class AdversarialHyperparameters:
     latent_dim: int = 100
     d_steps: int = 1  # discriminator updates per generator update (k in Goodfellow et al.)
     ema_decay: float = 0.999  # 0 disables the generator EMA
+    # StyleGAN2-ADA's EMA instead of a fixed decay: a half-life in images (its 10,000 at batch
+    # 32), capped at `ema_rampup` x the images seen, so it grows with the run (0 = off).
+    ema_half_life_images: int = 0
+    ema_rampup: float = 0.05
     loss: Objective = "non_saturating"  # a key of ganzoo.losses.OBJECTIVES
     label_smoothing: float = 0.0  # one-sided, on real targets (minimax/non_saturating only)
     pack: int = 1  # PacGAN: the discriminator judges `pack` samples jointly (Lin et al. 2018)
@@ -59,6 +63,14 @@ class AdversarialHyperparameters:
             raise ConfigError(f"model.d_steps must be at least 1, got {self.d_steps}")
         if not 0.0 <= self.ema_decay < 1.0:
             raise ConfigError(f"model.ema_decay must be in [0, 1), got {self.ema_decay}")
+        if self.ema_half_life_images < 0:
+            raise ConfigError(f"model.ema_half_life_images must be >= 0 (0 = off), got "
+                              f"{self.ema_half_life_images}")
+        if self.ema_half_life_images and not self.ema_decay:
+            raise ConfigError("model.ema_half_life_images sets the EMA's decay: set "
+                              "model.ema_decay > 0 to keep an EMA generator")
+        if not 0.0 <= self.ema_rampup <= 1.0:
+            raise ConfigError(f"model.ema_rampup must be in [0, 1], got {self.ema_rampup}")
         if self.pack < 1:
             raise ConfigError(f"model.pack must be at least 1, got {self.pack}")
         if self.label_smoothing and self.loss not in ("minimax", "non_saturating"):

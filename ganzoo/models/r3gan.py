@@ -20,6 +20,7 @@ from keras import layers
 from ganzoo.models.base import AdversarialModel
 from ganzoo.models.hyperparameters import AdversarialHyperparameters, Objective
 from ganzoo.nn import resnext
+from ganzoo.nn.blocks import label_embedding
 from ganzoo.registry import register_family
 from ganzoo.schema import ConfigError
 
@@ -98,7 +99,8 @@ class R3GAN(AdversarialModel):
             labels = keras.Input((), dtype="int32", name="labels")
             inputs = {"labels": labels, "z": z}
             code = layers.Concatenate(name="z_and_label")(
-                [code, self._embedding(labels, self.hparams.latent_dim, 1.0, "g_label")])
+                [code, label_embedding(labels, self.num_classes, self.hparams.latent_dim,
+                                       name="g_label")])
         x = resnext.GenerativeBasis(widths[0], name="basis")(code)
         for stage, width in enumerate(widths):
             if stage:
@@ -128,17 +130,11 @@ class R3GAN(AdversarialModel):
             labels = keras.Input((), dtype="int32", name="labels")
             inputs = {"images": images, "labels": labels}
             features = resnext.DiscriminativeBasis(widths[-1], name="basis")(x)
-            embedded = self._embedding(labels, widths[-1], widths[-1] ** -0.5, "d_label")
+            embedded = label_embedding(labels, self.num_classes, widths[-1],
+                                              gain=widths[-1] ** -0.5, name="d_label")
             logits = layers.Dot(axes=1, name="projection")([features, embedded])
         logits = layers.Activation("linear", dtype="float32", name="logits")(logits)
         return keras.Model(inputs, logits, name=name)
-
-    def _embedding(self, labels, units, gain, name):
-        """A bias-free linear map of the one-hot label, N(0, gain / sqrt(classes))."""
-        one_hot = layers.CategoryEncoding(self.num_classes, output_mode="one_hot",
-                                          name=f"{name}_one_hot")(labels)
-        return layers.Dense(units, use_bias=False, name=f"{name}_embedding",
-                            kernel_initializer=resnext.msr_init(self.num_classes, gain))(one_hot)
 
 
 def _stage_count(image_shape) -> int:

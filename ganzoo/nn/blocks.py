@@ -157,3 +157,13 @@ def logit(x, kernel_initializer="glorot_uniform", spectral=False, units=1):
     dense = layers.Dense(units, kernel_initializer=kernel_initializer, name="logits",
                          dtype="float32")
     return maybe_spectral(dense, spectral)(x)
+
+
+def label_embedding(labels, num_classes: int, units: int, *, gain: float = 1.0, name: str):
+    """A bias-free linear map of the one-hot label, N(0, gain / sqrt(classes)): the class
+    code a conditional generator joins to z, or a projection discriminator's class vector."""
+    one_hot = layers.CategoryEncoding(num_classes, output_mode="one_hot",
+                                      name=f"{name}_one_hot")(labels)
+    stddev = gain / num_classes**0.5
+    return layers.Dense(units, use_bias=False, name=f"{name}_embedding",
+                        kernel_initializer=keras.initializers.RandomNormal(stddev=stddev))(one_hot)

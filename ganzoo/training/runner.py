@@ -9,6 +9,7 @@ Work directory:
     samples/         a grid PNG per epoch
     tensorboard/     scalars and sample images
     exported.json    the version this run exported, so a finished rerun does not export twice
+    quality.json     the quality curve (`--eval_every_minutes`); best/ the weights of its best
     init_from.json   the exported version a warm-started run began from (`init_from`)
 
 On a multi-worker cluster (`TF_CONFIG`), the chief owns all of the above. Other
@@ -35,7 +36,7 @@ from ganzoo.datasets import prepared
 from ganzoo.models import get_family
 from ganzoo.models.two_player import make_optimizer
 from ganzoo.training import callbacks as cb
-from ganzoo.training import lock
+from ganzoo.training import lock, quality_curve
 from ganzoo.training.distribute import WorkerRole, default_strategy, worker_role, xla_usable
 
 
@@ -57,7 +58,8 @@ class RunResult:
 
 def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
         export_model=True, verbose=1, command=None, init_from: int | None = None,
-        minutes: float | None = None) -> RunResult:
+        minutes: float | None = None, eval_every_minutes: float | None = None,
+        export_best: bool = False) -> RunResult:
     """Train `cfg` in `workdir` (resuming its last checkpoint) and export it.
 
     `init_from` warm-starts a new run from an exported version of the same entry: its
@@ -71,6 +73,12 @@ def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
     """
     if minutes is not None and minutes <= 0:
         raise config_lib.ConfigError(f"--minutes must be positive, got {minutes}")
+    if eval_every_minutes is not None and eval_every_minutes <= 0:
+        raise config_lib.ConfigError(f"--eval_every_minutes must be positive, got "
+                                     f"{eval_every_minutes}")
+    if export_best and not eval_every_minutes:
+        raise config_lib.ConfigError("--export_best picks the best point of the quality curve: "
+                                     "give --eval_every_minutes too")
     train = cfg.train
     workdir = Path(workdir)
     strategy = strategy or default_strategy()
@@ -88,14 +96,16 @@ def run(cfg: config_lib.EntryConfig, *, workdir, models_dir=None, strategy=None,
     with lock.exclusive(own_dir):
         try:
             return _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
-                                     command, role, init_from, minutes)
+                                     command, role, init_from, minutes, eval_every_minutes,
+                                     export_best)
         finally:
             if not role.is_chief:
                 shutil.rmtree(own_dir, ignore_errors=True)
 
 
 def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose, command,
-                      role: WorkerRole, init_from, minutes):
+                      role: WorkerRole, init_from, minutes, eval_every_minutes=None,
+                      export_best=False):
     train = cfg.train
     if role.is_chief:
         _claim_workdir(workdir, cfg)
@@ -134,6 +144,13 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
         if role.is_chief:
             callbacks.append(cb.EpochSummary(workdir / "samples", workdir / "tensorboard",
                                              picture_fn=picture_fn))
+        if role.is_chief and eval_every_minutes:
+            from ganzoo.evaluation import feature_judge
+
+            # before the budget's stop is seen by fit's end, after the step it stopped at
+            callbacks.insert(0, quality_curve.QualityCurve(
+                feature_judge.for_entry(cfg), workdir, eval_every_minutes,
+                batch_size=train.batch_size, trained_s_before=saver.saved_wall_time))
         for epochs, initial_epoch, steps_per_epoch in epoch_plan(step, train):
             start_step = int(model.g_optimizer.iterations.numpy())
             batches = model.input_pipeline(data, global_batch_size=train.batch_size,
@@ -178,6 +195,14 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
         if start:
             card["initialized_from"] = {"version": start.version, "steps": start.steps,
                                         "optimizers": "fresh"}
+        best = quality_curve.restore_best(model, workdir) if export_best else None
+        if best:
+            card["best_of_curve"] = best
+            logging.info("Exporting the curve's best point: step %d, FID %.4f", best["step"],
+                         best["fid"])
+        curve = quality_curve.read(workdir) if eval_every_minutes else None
+        if curve:
+            card["quality_curve"] = curve
         picture = picture_fn(model) if picture_fn else None
         model = _float32_copy(model, cfg)
         if not role.is_chief:  # joins the chief's saves, keeps nothing

@@ -13,6 +13,16 @@ def warmed_decay(step, decay: float):
     return tf.minimum(decay, (1.0 + step) / (10.0 + step))
 
 
+def growing_decay(step, batch_size, half_life_images: float, rampup: float):
+    """StyleGAN2-ADA's EMA: a half-life of `half_life_images`, but at most `rampup` x the images
+    seen so far, so that early in a run (and in a short run) the average is not held back
+    toward the first weights. beta = 0.5 ** (batch / half-life)."""
+    seen = tf.cast(step, tf.float32) * tf.cast(batch_size, tf.float32)
+    half_life = tf.minimum(float(half_life_images), rampup * seen) if rampup else float(
+        half_life_images)
+    return tf.pow(0.5, tf.cast(batch_size, tf.float32) / tf.maximum(half_life, 1e-8))
+
+
 def update_average(average, live, decay) -> None:
     """Move `average`'s trainable weights toward `live`'s by (1 - decay); its batch-norm
     statistics follow `live` as they are."""

@@ -1,0 +1,134 @@
+"""Quality as a curve during training, and the best checkpoint by it (`--eval_every_minutes`,
+`--export_best`).
+
+Every M minutes of training the EMA generator draws `samples` images from a fixed seed, and
+the entry's feature judge (`ganzoo.evaluation.feature_judge`, the network `ganzoo.evaluate`
+uses) measures FID, KID and precision/recall against held-out images. Each point goes to
+TensorBoard (`quality/*`) and to `quality.json` in the work directory, with the step, the
+images seen, the training minutes (the pauses to measure excluded) and what the measurement
+cost. When FID improves, the model's weights are saved to `best/`, so that the export can
+take the best point of the run instead of the last: a GAN's last step is often not its best.
+
+The curve is the bench's race (`ganzoo.bench.quality`) run inside `fit`, on any entry.
+"""
+
+import json
+import time
+from pathlib import Path
+
+import keras
+import tensorflow as tf
+from absl import logging
+
+from ganzoo import files
+
+CURVE_FILE = "quality.json"
+BEST_DIR = "best"
+CURVE_SEED = 0
+
+
+class QualityCurve(keras.callbacks.Callback):
+    """Measure every `every_minutes` of training time (checked after each step)."""
+
+    def __init__(self, judge, workdir: Path, every_minutes: float, *, batch_size: int,
+                 trained_s_before: float = 0.0, samples: int = 1000, keep_best: bool = True):
+        super().__init__()
+        if every_minutes <= 0:
+            raise ValueError(f"--eval_every_minutes must be positive, got {every_minutes}")
+        self.judge = judge
+        self.path = Path(workdir) / CURVE_FILE
+        self.best_dir = Path(workdir) / BEST_DIR
+        self.every_s = 60.0 * every_minutes
+        self.batch_size = batch_size
+        self.samples = samples
+        self.keep_best = keep_best
+        self.record = read(Path(workdir)) or {
+            "feature_network": judge.name, "reference": judge.described, "samples": samples,
+            "seed": CURVE_SEED, "every_minutes": every_minutes, "points": [], "best": None}
+        points = self.record["points"]
+        self.eval_s = sum(p["eval_s"] for p in points)
+        self.trained_before = trained_s_before - self.eval_s  # what checkpoints counted as time
+        self._start = time.monotonic()
+        self._eval_here = 0.0
+        self.next_at = (points[-1]["train_minutes"] * 60.0 if points else 0.0) + self.every_s
+
+    def training_seconds(self) -> float:
+        return self.trained_before + time.monotonic() - self._start - self._eval_here
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.training_seconds() >= self.next_at:
+            self.measure()
+
+    def on_train_end(self, logs=None):
+        """The run's last step is a point too, unless it was just measured."""
+        points = self.record["points"]
+        step = int(self.model.optimizer.iterations.numpy())
+        if not points or points[-1]["step"] != step:
+            self.measure()
+
+    def measure(self) -> dict:
+        started = time.monotonic()
+        trained = self.training_seconds()
+        step = int(self.model.optimizer.iterations.numpy())
+        images = self.model.sample(self.samples, seed=CURVE_SEED)
+        point = {"step": step, "images_seen": step * self.batch_size,
+                 "train_minutes": round(trained / 60.0, 2), **self.judge.measure(images)}
+        best = self.record["best"]
+        improved = best is None or point["fid"] < best["fid"]
+        if improved and self.keep_best:
+            self._save_best(step)
+        point["eval_s"] = round(time.monotonic() - started, 1)
+        self._eval_here += point["eval_s"]
+        self.eval_s += point["eval_s"]
+        if improved:
+            self.record["best"] = {k: point[k] for k in ("step", "images_seen", "train_minutes",
+                                                         "fid", "kid")}
+        self.record["points"].append(point)
+        self.record["eval_share"] = round(self.eval_s / max(trained + self.eval_s, 1e-9), 4)
+        files.write_json(self.path, self.record)
+        self._summarise(point)
+        self.next_at = trained + self.every_s
+        logging.info("quality at step %d (%.1f min): FID %.4f, KID %.4f, recall %.3f%s",
+                     step, trained / 60, point["fid"], point["kid"], point.get("recall", -1),
+                     " (best)" if improved else "")
+        return point
+
+    def _save_best(self, step: int) -> None:
+        """The model's weights (EMA generator included) at this step, replacing the last
+        best only once the new one is whole."""
+        partial = self.best_dir.with_name(f"{BEST_DIR}.partial")
+        partial.mkdir(parents=True, exist_ok=True)
+        self.model.save_weights(str(partial / "model.weights.h5"), overwrite=True)
+        files.write_json(partial / "step.json", {"step": step})
+        if self.best_dir.exists():
+            old = self.best_dir.with_name(f"{BEST_DIR}.old")
+            self.best_dir.rename(old)
+            partial.rename(self.best_dir)
+            for leftover in old.iterdir():
+                leftover.unlink()
+            old.rmdir()
+        else:
+            partial.rename(self.best_dir)
+
+    def _summarise(self, point: dict) -> None:
+        writer = tf.summary.create_file_writer(str(self.path.parent / "tensorboard"))
+        with writer.as_default():
+            for key in ("fid", "kid", "precision", "recall"):
+                if key in point:
+                    tf.summary.scalar(f"quality/{key}", point[key], step=point["step"])
+        writer.flush()
+
+
+def read(workdir: Path) -> dict | None:
+    path = Path(workdir) / CURVE_FILE
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def restore_best(model, workdir: Path) -> dict | None:
+    """Load the best point's weights into `model`; its curve point, or None without one."""
+    record = read(workdir)
+    weights = Path(workdir) / BEST_DIR / "model.weights.h5"
+    if not record or not record.get("best") or not weights.is_file():
+        return None
+    model.load_weights(str(weights))
+    return record["best"]
