@@ -18,8 +18,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # TensorFlow's INFO lines; w
 quiet.install()
 
 __version__ = "0.1.0"
-_FROM_ZOO = ("NotTrainedError", "build", "list_models", "load")
-__all__ = ["NotTrainedError", "build", "datasets", "list_models", "load"]
+_FROM_ZOO = ("NotTrainedError", "build", "card", "list_models", "load")
+__all__ = ["NotTrainedError", "build", "card", "datasets", "list_models", "load"]
 
 
 def __getattr__(name):

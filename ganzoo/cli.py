@@ -6,7 +6,8 @@
     ganzoo interpolate cgan_mnist --seeds 1,2,3 --frames 16 -o walk.gif
     ganzoo translate pix2pix_emoji a.png b.png -o out/
     ganzoo download dcgan_mnist [--dest MIRROR]
-    ganzoo publish dcgan_mnist --dest hub/dcgan_mnist
+    ganzoo publish dcgan_mnist --dest hub/dcgan_mnist   (or --space DIR: a Hugging Face Space)
+    ganzoo demo [ENTRY ...]                 a page on 127.0.0.1 (pip install 'ganzoo[demo]')
     ganzoo train --name cgan_mnist          (and evaluate, export, prepare, bench)
 
 `python -m ganzoo` is the same command. train, evaluate, export, prepare and bench are the
@@ -149,10 +150,24 @@ def parser() -> argparse.ArgumentParser:
     download.add_argument("--dest", type=Path, help="write a mirror here instead of the cache")
 
     publish = command("publish", "write a trained version in a model hub's layout (Keras "
-                      "folder, SavedModel, model card)", "ganzoo publish dcgan_mnist --dest hub/")
+                      "folder, SavedModel, model card), or a Hugging Face Space that runs the "
+                      "demo for it", "ganzoo publish dcgan_mnist --dest hub/")
     publish.add_argument("name")
-    publish.add_argument("--dest", type=Path, required=True, help="a new or empty folder")
+    target = publish.add_mutually_exclusive_group(required=True)
+    target.add_argument("--dest", type=Path, help="a new or empty folder")
+    target.add_argument("--space", type=Path,
+                        help="a new or empty folder for a Hugging Face Space (app.py, "
+                             "requirements.txt, README.md with the Space's metadata)")
     publish.add_argument("--version", type=_positive)
+
+    demo = command("demo", "a page on 127.0.0.1 to try every trained entry (Gradio; pip install "
+                   "'ganzoo[demo]')", "ganzoo demo dcgan_twemoji pix2pix_emoji --port 7860")
+    demo.add_argument("entries", nargs="*", help="the entries to offer (default: every trained "
+                      "entry, the zoo's and yours)")
+    demo.add_argument("--host", default="127.0.0.1",
+                      help="the address to bind (default 127.0.0.1: this machine only)")
+    demo.add_argument("--port", type=_positive, help="default: Gradio's, 7860 or the next free")
+    demo.add_argument("--models_dir", help="a models folder searched before the zoo")
 
     for name, (module, help_text, example) in TOOLS.items():
         tool = command(name, f"{help_text} (python -m {module}; its flags)", example)
@@ -267,9 +282,26 @@ def _download(args) -> None:
 
 
 def _publish(args) -> None:
+    if args.space:
+        from ganzoo.demo import space
+
+        print(space.write_space(args.name, args.space, args.version))
+        return
     from ganzoo.hub import publish
 
     print(publish.publish(args.name, args.dest, args.version))
+
+
+def _demo(args) -> None:
+    from ganzoo.demo import app, service
+
+    try:
+        app.launch(args.entries or None, host=args.host, port=args.port,
+                   models_dir=args.models_dir)
+    except ImportError as err:
+        raise UsageError(str(err)) from None
+    except service.BadRequest as err:
+        raise UsageError(f"ganzoo demo: {err}") from None
 
 
 def _load_noise_model(name):
@@ -345,7 +377,8 @@ def _translate(args) -> None:
 
 
 COMMANDS = {"list": _list, "info": _info, "sample": _sample, "interpolate": _interpolate,
-            "translate": _translate, "download": _download, "publish": _publish}
+            "translate": _translate, "download": _download, "publish": _publish,
+            "demo": _demo}
 
 
 def run() -> None:

@@ -1,5 +1,6 @@
 """The zoo's public entry points: list, build (untrained) and load (trained)."""
 
+import json
 import os
 import warnings
 from pathlib import Path
@@ -75,6 +76,21 @@ def load(name: str, version: int | None = None, models_dir: str | os.PathLike | 
         raise integrity.CorruptModelError(f"{path} could not be loaded: {err}") from err
     model.zoo_version = chosen
     return model
+
+
+def card(name: str, version: int | None = None, models_dir=None) -> dict:
+    """A trained entry's model card: its card.json (data, training, checks, files) with
+    "kind" ("images", "pairs" or "points": what it draws or translates), "dataset",
+    "description" and
+    "readme" (the entry's README.md, trials and history included, or "" without one)."""
+    entry_dir, chosen = locate(name, version, models_dir)
+    version_dir = entry_dir / str(chosen)
+    record = json.loads((version_dir / integrity.CARD).read_text())
+    cfg = config_lib.version_config(name, version_dir)
+    readme = entry_dir / "README.md"
+    return {**record, "kind": datasets.kind_for_entry(cfg), "dataset": cfg.dataset,
+            "description": cfg.description,
+            "readme": readme.read_text() if readme.is_file() else ""}
 
 
 def _is_path(name: str) -> bool:

@@ -117,11 +117,11 @@ def test_ada_moves_p_by_the_batch_over_its_speed_toward_the_target_and_clips_it(
 def test_ada_reads_the_sign_of_the_real_logits_or_under_the_relativistic_loss_of_the_margins():
     real = tf.constant([[2.0], [3.0], [-1.0], [5.0]])
     fake = tf.constant([[2.5], [1.0], [-3.0], [4.0]])
-    plain = adaptive_augment.overfitting_signal(real, fake, relativistic=False)
-    paired = adaptive_augment.overfitting_signal(real, fake, relativistic=True)
+    plain = adaptive_augment.overfitting_signal(real, fake, margin=False)
+    paired = adaptive_augment.overfitting_signal(real, fake, margin=True)
     assert (float(plain), float(paired)) == (0.5, 0.5)
     # the relativistic loss cannot see a shift of every logit, and neither can its signal
-    shifted = adaptive_augment.overfitting_signal(real + 10, fake + 10, relativistic=True)
+    shifted = adaptive_augment.overfitting_signal(real + 10, fake + 10, margin=True)
     assert float(shifted) == float(paired)
 
 

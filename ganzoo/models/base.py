@@ -55,6 +55,8 @@ class AdversarialModel(Sampling, TwoPlayerModel):
         if self.conditional and hparams.self_conditioning:
             raise ConfigError("model.self_conditioning: a conditional family already has labels")
         self._augment_policy = diffaugment.parse_policy(hparams.augment)
+        self._margin_signal = (hparams.augment_signal == "margin" or (
+            hparams.augment_signal == "auto" and hparams.loss == "relativistic"))
         if self._augment_policy and len(self.image_shape) != 3:
             raise ConfigError("model.augment: DiffAugment needs image data (H, W, C)")
         self.augment_probability = None
@@ -162,7 +164,7 @@ class AdversarialModel(Sampling, TwoPlayerModel):
             probability = (None if self.augment_probability is None
                            else self.augment_probability.value)
             images = diffaugment.diff_augment(images, self._augment_policy, self.step_key(),
-                                              probability)
+                                              probability, fill=self.hparams.augment_fill)
         return self.judge(self.pack(images), labels, training=training)
 
     def judge(self, inputs, labels=None, training=False):
@@ -185,8 +187,11 @@ class AdversarialModel(Sampling, TwoPlayerModel):
 
         if self.hparams.self_conditioning:
             data = self.clustered(data, seed)
+        # One more real batch per step when the generator's step reads its own (`train_step`
+        # gives it the last).
+        real_batches = self.hparams.d_steps + int(self.hparams.fresh_generator_batch)
         return adversarial_batches(data, global_batch_size=global_batch_size,
-                                   d_steps=self.hparams.d_steps,
+                                   d_steps=real_batches,
                                    latent_dim=self.hparams.latent_dim, seed=seed,
                                    start_step=start_step)
 
@@ -276,7 +281,7 @@ class AdversarialModel(Sampling, TwoPlayerModel):
         if self.augment_probability is not None:
             signal = adaptive_augment.adapt(
                 self.augment_probability, real_logits, fake_logits,
-                relativistic=self.hparams.loss == "relativistic",
+                margin=self._margin_signal,
                 target=self.hparams.augment_target,
                 speed_images=self.hparams.augment_speed_images)
             self.track(augment_p=self.augment_probability.value, augment_signal=signal)

@@ -30,6 +30,17 @@ class AdversarialHyperparameters:
     # 1 per `augment_speed_images` images (ADA's 500,000 suits its runs of millions of images).
     augment_target: float = 0.0  # 0 disables it: every transform reaches every image
     augment_speed_images: int = 500_000
+    # What r_t reads: "real", E[sign(D(real))] as ADA defines it; "margin", the sign of
+    # D(real) - D(fake), which under the relativistic loss early on only says D is ahead
+    # (it drove r3gan_twemoji v3's p to 1). "auto": margin for the relativistic loss.
+    augment_signal: Literal["auto", "real", "margin"] = "auto"
+    # Where DiffAugment's translation moves pixels in from outside the image: "zeros" (the
+    # paper's; mid-grey in [-1, 1] on white-background data), "reflect" (the official
+    # R3GAN's and StyleGAN2-ADA's padding) or "border" (the edge pixel repeated).
+    augment_fill: Literal["zeros", "reflect", "border"] = "zeros"
+    # The generator's step reads a real batch of its own (the official R3GAN's) instead of
+    # the discriminator's last one; it matters to losses that pair fakes with reals.
+    fresh_generator_batch: bool = False
     # Top-k training (Sinha et al. 2020): G learns from the best-scored share of its
     # fakes, annealed from 1 by x0.99 every `top_k_period` G steps down to `top_k`.
     top_k: float = 1.0  # 1 disables it; the paper uses 0.5-0.75
@@ -126,6 +137,12 @@ class AdversarialHyperparameters:
         if self.augment_target and not self.augment:
             raise ConfigError("model.augment_target adapts how often model.augment's transforms "
                               "apply: set model.augment too")
+        if self.augment_signal not in ("auto", "real", "margin"):
+            raise ConfigError(f"model.augment_signal must be 'auto', 'real' or 'margin', got "
+                              f"{self.augment_signal!r}")
+        if self.augment_fill not in diffaugment.FILLS:
+            raise ConfigError(f"model.augment_fill must be one of {', '.join(diffaugment.FILLS)}, "
+                              f"got {self.augment_fill!r}")
         if self.augment_speed_images < 1:
             raise ConfigError(f"model.augment_speed_images must be at least 1, "
                               f"got {self.augment_speed_images}")

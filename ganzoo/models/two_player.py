@@ -175,8 +175,9 @@ class TwoPlayerModel(keras.Model):
 def make_optimizer(train: TrainConfig, learning_rate: float, updates_per_step=1):
     """The configured optimizer. A decaying rate is a function of the optimizer's own
     iteration count, which checkpoints hold, so a resumed run continues the schedule;
-    the discriminator's optimizer counts `updates_per_step` updates per step."""
-    decay_steps = train.steps * updates_per_step
+    the discriminator's optimizer counts `updates_per_step` updates per step. The schedule
+    runs over `train.schedule_steps`: the run, or the horizon its entry names in images."""
+    decay_steps = train.schedule_steps * updates_per_step
     if train.lr_decay == "linear":
         learning_rate = keras.optimizers.schedules.PolynomialDecay(
             learning_rate, decay_steps=decay_steps, end_learning_rate=0.0)

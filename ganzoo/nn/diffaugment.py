@@ -7,7 +7,8 @@ generator's), so the discriminator cannot memorize a small training set
 gradients through the augmentation. Policies, as in the paper's code:
 
 - color:       brightness +U[-0.5, 0.5], saturation x U[0, 2], contrast x U[0.5, 1.5]
-- translation: shift by up to 1/8 of the size, zero padding
+- translation: shift by up to 1/8 of the size, zero padding (or reflected, or the border
+               repeated: `fill`)
 - cutout:      zero one square of half the size at a random position
 
 The draws are stateless, keyed by the caller's `seed` (a train step's `step_key`): a resumed
@@ -20,6 +21,7 @@ import tensorflow as tf
 from ganzoo.nn import step_random
 
 POLICIES = ("color", "translation", "cutout")
+FILLS = ("zeros", "reflect", "border")  # what translation moves in from outside the image
 
 
 def parse_policy(policy: str) -> tuple[str, ...]:
@@ -30,13 +32,17 @@ def parse_policy(policy: str) -> tuple[str, ...]:
     return names
 
 
-def diff_augment(images, policy: tuple[str, ...], seed, probability=None):
+def diff_augment(images, policy: tuple[str, ...], seed, probability=None, fill="zeros"):
     """`images` through each transform of `policy`, its values drawn from `seed`. With a
     `probability` p (ADA, `models.options.adaptive_augment`), each transform reaches each image
     with probability p, drawn apart from the transforms' own values so that p = 1 augments
-    exactly as no p does."""
+    exactly as no p does. `fill`: translation's padding (`FILLS`)."""
     for part, name in enumerate(policy):
-        augmented = _AUGMENTS[name](images, step_random.split(seed, part))
+        transform = _AUGMENTS[name]
+        if name == "translation":
+            augmented = transform(images, step_random.split(seed, part), fill=fill)
+        else:
+            augmented = transform(images, step_random.split(seed, part))
         if probability is not None:
             chosen = _per_example(images, seed, len(POLICIES) + part, 0.0, 1.0) < probability
             augmented = tf.where(chosen, augmented, images)
@@ -58,7 +64,7 @@ def _color(x, seed):
     return (x - mean) * _per_example(x, seed, 2, 0.5, 1.5) + mean
 
 
-def _translation(x, seed, ratio=0.125):
+def _translation(x, seed, ratio=0.125, fill="zeros"):
     height, width = tf.shape(x)[1], tf.shape(x)[2]
     shift_y = tf.cast(tf.cast(height, tf.float32) * ratio + 0.5, tf.int32)
     shift_x = tf.cast(tf.cast(width, tf.float32) * ratio + 0.5, tf.int32)
@@ -67,11 +73,16 @@ def _translation(x, seed, ratio=0.125):
     rows = tf.range(height)[None, :, None] + dy  # (B, H, 1)
     cols = tf.range(width)[None, None, :] + dx  # (B, 1, W)
     inside = (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)  # (B, H, W)
+    if fill == "reflect":  # -1 -> 1, H -> H - 2 (no edge repeated); shifts < size
+        rows = tf.where(rows < 0, -rows, tf.where(rows >= height, 2 * height - 2 - rows, rows))
+        cols = tf.where(cols < 0, -cols, tf.where(cols >= width, 2 * width - 2 - cols, cols))
     rows = tf.clip_by_value(rows, 0, height - 1)
     cols = tf.clip_by_value(cols, 0, width - 1)
     full = tf.stack([tf.shape(x)[0], height, width])
     index = tf.stack([tf.broadcast_to(rows, full), tf.broadcast_to(cols, full)], axis=-1)
     moved = tf.gather_nd(x, index, batch_dims=1)
+    if fill != "zeros":  # reflected or clipped to the border: every pixel is the image's
+        return moved
     return moved * tf.cast(inside, x.dtype)[..., None]
 
 

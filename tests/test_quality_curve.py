@@ -1,0 +1,55 @@
+"""The quality curve measured during training, and the export of its best point."""
+
+import json
+
+import numpy as np
+import pytest
+
+import ganzoo
+from ganzoo import config
+from ganzoo.training import quality_curve, runner
+from tests.conftest import tiny_entry_overrides
+
+
+def _tiny(name="dcgan_mnist", steps=4):
+    return config.load_entry(name, {**tiny_entry_overrides(name), "train.steps": steps,
+                                    "train.steps_per_epoch": 2})
+
+
+def test_the_curve_measures_during_training_and_the_export_is_its_best_point(tmp_path):
+    work, models = tmp_path / "run", tmp_path / "models"
+    # a measurement after every step: the interval is far below a step's time
+    result = runner.run(_tiny(), workdir=work, models_dir=models, verbose=0,
+                        eval_every_minutes=1e-6, export_best=True)
+    record = json.loads((work / quality_curve.CURVE_FILE).read_text())
+    steps = [p["step"] for p in record["points"]]
+    assert steps == sorted(set(steps)) and steps[-1] == 4 and len(steps) >= 3
+    fids = [p["fid"] for p in record["points"]]
+    best = record["points"][int(np.argmin(fids))]
+    assert record["best"]["step"] == best["step"] and record["best"]["fid"] == min(fids)
+    assert "MNIST classifier" in record["feature_network"]
+    assert all(p["images_seen"] == p["step"] * 8 for p in record["points"])
+    assert 0 < record["eval_share"] < 1
+    card = json.loads((result.version_dir / "card.json").read_text())
+    assert card["best_of_curve"]["step"] == best["step"]
+    assert card["quality_curve"]["points"] == record["points"]
+    # the exported generator is the best point's: its samples are those of the saved weights
+    kept = ganzoo.build("dcgan_mnist", **{k.split(".", 1)[1]: v for k, v in
+                                          tiny_entry_overrides("dcgan_mnist").items()
+                                          if k.startswith("model.")})
+    kept.load_weights(str(work / quality_curve.BEST_DIR / "model.weights.h5"))
+    exported = ganzoo.load(str(result.version_dir))
+    np.testing.assert_allclose(exported.sample(4, seed=1), kept.sample(4, seed=1), atol=1e-5)
+
+
+def test_best_export_without_the_curve_is_refused_before_training(tmp_path):
+    with pytest.raises(config.ConfigError, match="--eval_every_minutes"):
+        runner.run(_tiny(), workdir=tmp_path, export_best=True, verbose=0)
+    assert not (tmp_path / "checkpoints").exists()
+
+
+def test_an_entry_without_a_feature_network_says_so():
+    from ganzoo.evaluation import feature_judge
+
+    with pytest.raises(ValueError, match="noise-to-image"):
+        feature_judge.for_entry(config.load_entry("gan_ring8"))
