@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import ganzoo
-from ganzoo import config
+from ganzoo import config, integrity
 from ganzoo.training import quality_curve, runner
 from tests.conftest import tiny_entry_overrides
 
@@ -30,7 +30,7 @@ def test_the_curve_measures_during_training_and_the_export_is_its_best_point(tmp
     assert "MNIST classifier" in record["feature_network"]
     assert all(p["images_seen"] == p["step"] * 8 for p in record["points"])
     assert 0 < record["eval_share"] < 1
-    card = json.loads((result.version_dir / "card.json").read_text())
+    card = json.loads((result.version_dir / integrity.CARD).read_text())
     assert card["best_of_curve"]["step"] == best["step"]
     assert card["quality_curve"]["points"] == record["points"]
     # the exported generator is the best point's: its samples are those of the saved weights
