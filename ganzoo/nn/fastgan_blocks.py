@@ -27,6 +27,26 @@ class GLU(layers.Layer):
         return value * keras.ops.sigmoid(gate)
 
 
+@keras.saving.register_keras_serializable(package="ganzoo")
+class NearestUpsample(layers.Layer):
+    """x2 nearest-neighbour upsampling as a broadcast and a reshape: static shapes all the
+    way, which the LiteRT converter needs (UpSampling2D's resize and `repeat` left the height
+    unknown, and the next convolution unconvertible). Needs a known height and width."""
+
+    def build(self, input_shape):
+        self.input_size = tuple(input_shape[1:])  # known when the functional model is built
+
+    def call(self, x):
+        height, width, channels = self.input_size
+        copies = x[:, :, None, :, None, :] * keras.ops.ones((1, 1, 2, 1, 2, 1), x.dtype)
+        return keras.ops.reshape(copies, (-1, 2 * height, 2 * width, channels))
+
+    def compute_output_shape(self, input_shape):
+        batch, height, width, channels = input_shape
+        return (batch, None if height is None else 2 * height,
+                None if width is None else 2 * width, channels)
+
+
 def conv(x, filters, kernel_size, *, strides=1, padding="same", use_bias=False, name):
     return layers.Conv2D(filters, kernel_size, strides=strides, padding=padding,
                          use_bias=use_bias, kernel_initializer="orthogonal", name=name)(x)
@@ -42,7 +62,7 @@ def _glu_conv(x, filters, *, name):
 def up_block(x, filters, *, compound: bool, name):
     """Nearest-neighbour x2, then one GLU convolution (two for a compound block, FastGAN's
     UpBlockComp, which it alternates with the plain one)."""
-    x = layers.UpSampling2D(2, interpolation="nearest", name=f"{name}_up")(x)
+    x = NearestUpsample(name=f"{name}_up")(x)
     x = _glu_conv(x, filters, name=f"{name}_a")
     if compound:
         x = _glu_conv(x, filters, name=f"{name}_b")
