@@ -188,6 +188,11 @@ def model_card(entry_dir: Path) -> str:
     if card.get("time_budget_min"):
         lines.append(f"| time budget | {card['time_budget_min']:g} min (`--minutes`), of "
                      f"{card['planned_steps']:,} planned steps |")
+    best = card.get("best_of_curve")
+    if best:
+        lines.append(f"| exported | the quality curve's best point: step {best['step']:,} "
+                     f"({best['train_minutes']:g} min, {best['images_seen']:,} images), FID "
+                     f"{best['fid']:.4g} (`--export_best`) |")
     start = card.get("initialized_from")
     if start:  # the wall time above is this run's alone
         lines.append(f"| warm start | from version {start['version']} ({start['steps']:,} steps), "
@@ -203,6 +208,7 @@ def model_card(entry_dir: Path) -> str:
                                ("class_names", "counts", "conversions", "skipped_examples")
                                if data.get(key)})
         lines.append("")
+    lines += quality_curve_section(card)
     checks = card.get("checks") or {}
     if checks:
         lines += ["## Checks", "", f"Measured by `{checks.get('command', '?')}`:", ""]
@@ -218,6 +224,28 @@ def model_card(entry_dir: Path) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def quality_curve_section(card: dict) -> list[str]:
+    """The card's table of the quality curve measured during training (`--eval_every_minutes`)."""
+    curve = card.get("quality_curve")
+    if not curve or not curve.get("points"):
+        return []
+    lines = ["## Quality curve", "",
+             f"Measured during training every {curve['every_minutes']:g} min: {curve['samples']:,} "
+             f"samples (seed {curve['seed']}) against {curve['reference']}, on the "
+             f"{curve['feature_network'].split(':')[0]}. Measuring took "
+             f"{curve.get('eval_share', 0):.1%} of the run.", "",
+             "| step | images seen | training min | FID | KID | precision | recall |",
+             "|---|---|---|---|---|---|---|"]
+    best_step = (curve.get("best") or {}).get("step")
+    for point in curve["points"]:
+        mark = " (best)" if point["step"] == best_step else ""
+        lines.append(f"| {point['step']:,}{mark} | {point['images_seen']:,} | "
+                     f"{point['train_minutes']:g} | {point['fid']:.4f} | {point['kid']:.4f} | "
+                     f"{point.get('precision', float('nan')):.3f} | "
+                     f"{point.get('recall', float('nan')):.3f} |")
+    return [*lines, ""]
 
 
 def reexport(name: str, version: int | None = None, models_dir=None) -> Path:

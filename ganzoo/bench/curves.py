@@ -1,0 +1,71 @@
+"""Quality curves of several runs on one chart: FID against training minutes and against
+images seen, from the `quality.json` each run's `--eval_every_minutes` wrote.
+
+    python -m ganzoo.bench.curves fastgan=runs/fastgan dcgan=runs/dcgan -o curves.png
+
+Minutes compare only runs on one machine; images seen compare across machines.
+"""
+
+import argparse
+import json
+from pathlib import Path
+
+
+def read_runs(specs: list[str]) -> dict[str, dict]:
+    """LABEL=WORKDIR (or a quality.json path) -> the curve record."""
+    runs = {}
+    for spec in specs:
+        label, _, where = spec.partition("=")
+        if not where:
+            raise ValueError(f"expected LABEL=WORKDIR, got {spec!r}")
+        path = Path(where)
+        path = path / "quality.json" if path.is_dir() else path
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no quality curve (train with --eval_every_minutes)")
+        runs[label] = json.loads(path.read_text())
+    return runs
+
+
+def plot(runs: dict[str, dict], out: Path, title: str = "") -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    figure, (by_time, by_images) = pyplot.subplots(1, 2, figsize=(11, 4.2))
+    for label, record in runs.items():
+        points = record["points"]
+        fids = [p["fid"] for p in points]
+        by_time.plot([p["train_minutes"] for p in points], fids, marker="o", ms=3, label=label)
+        by_images.plot([p["images_seen"] / 1000 for p in points], fids, marker="o", ms=3,
+                       label=label)
+    network = next(iter(runs.values()))["feature_network"].split(":")[0] if runs else ""
+    for axes, xlabel in ((by_time, "training minutes"), (by_images, "images seen (thousands)")):
+        axes.set_xlabel(xlabel)
+        axes.set_ylabel(f"FID ({network})")
+        axes.set_yscale("log")
+        axes.grid(True, which="both", alpha=0.3)
+        axes.legend()
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out, dpi=100)
+    pyplot.close(figure)
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ganzoo.bench.curves",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("runs", nargs="+", help="LABEL=WORKDIR, one per run")
+    parser.add_argument("-o", "--output", default="quality_curves.png")
+    parser.add_argument("--title", default="")
+    args = parser.parse_args(argv)
+    print(plot(read_runs(args.runs), Path(args.output), args.title))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
