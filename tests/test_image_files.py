@@ -243,12 +243,42 @@ def test_a_file_reached_through_two_links_is_counted_once(tmp_path):
     assert manifest["counts"]["link_duplicates"] == 4
 
 
-def test_a_symlink_loop_is_an_error_naming_the_link(tmp_path):
+def test_a_symlink_loop_is_skipped_and_named_and_the_rest_prepared(tmp_path):
     src = tmp_path / "src"
     write_folder(src / "a", 2)
     (src / "a" / "back").symlink_to(src)
-    with pytest.raises(prepare.PrepareError, match=r"a/back is a symbolic link loop"):
-        run(src, tmp_path / "out")
+    manifest = run(src, tmp_path / "out")
+    assert manifest["counts"]["used"] == 2 and manifest["counts"]["not_regular"] == 1
+    (skipped,) = manifest["skipped"]["not_regular"]
+    assert skipped["path"] == "a/back" and "symbolic link loop" in skipped["reason"]
+    assert "a/back: symbolic link loop" in report.summary(manifest)
+
+
+def test_every_entry_is_accounted_for_fifo_socket_dangling_and_outside_links(tmp_path):
+    import socket
+
+    src = tmp_path / "src"
+    write_folder(src, 3)
+    os.mkfifo(src / "pipe.png")  # a reader that opened it would wait for a writer forever
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(src / "sock.png"))
+    (src / "gone.png").symlink_to(tmp_path / "nowhere.png")
+    outside = write_folder(tmp_path / "elsewhere", 1, start=3)[0]
+    (src / "outside.png").symlink_to(outside)
+    try:
+        manifest = run(src, tmp_path / "out")
+    finally:
+        listener.close()
+    counts, skipped = manifest["counts"], manifest["skipped"]
+    assert counts["entries"] == 7 == len(os.listdir(src))
+    assert counts["files"] == 4 and counts["used"] == 4  # the outside link is followed
+    reasons = {e["path"]: e["reason"] for e in skipped["not_regular"]}
+    assert "FIFO" in reasons["pipe.png"] and "socket" in reasons["sock.png"]
+    assert "dangling symbolic link" in reasons["gone.png"]
+    assert skipped["outside_links"] == [f"outside.png -> {outside.resolve()}"]
+    text = report.summary(manifest)
+    assert "7 entries, 4 files" in text and "pipe.png: not a regular file: a FIFO" in text
+    assert "links followed outside the folder" in text
 
 
 def test_an_empty_folder_is_an_error(tmp_path):

@@ -231,6 +231,9 @@ def _manifest(listing, settings, images, placed, tally: _Tally, splits, shape) -
         "class_names": placed.class_names,
         "splits": splits,
         "counts": {
+            # every entry of the source: the files, the extra links to them, what is not a file
+            "entries": (len(listing.members) + len(listing.link_duplicates)
+                        + len(listing.not_regular)),
             "files": len(listing.members),
             "image_files": len(images),
             "used": tally.used,
@@ -239,6 +242,8 @@ def _manifest(listing, settings, images, placed, tally: _Tally, splits, shape) -
             "too_small": len(tally.too_small),
             "duplicates": len(tally.duplicates),
             "link_duplicates": len(listing.link_duplicates),
+            "not_regular": len(listing.not_regular),
+            "outside_links": len(listing.outside_links),
             "not_placed": len(placed.skipped),
             **{f"{split}_{domain}": entry["count"] for split, d in splits.items()
                for domain, entry in d.items()},
@@ -250,6 +255,8 @@ def _manifest(listing, settings, images, placed, tally: _Tally, splits, shape) -
             "not_placed": [{"path": n, "reason": r} for n, r in placed.skipped],
             "duplicates": tally.duplicates,
             "link_duplicates": listing.link_duplicates,
+            "not_regular": listing.not_regular,
+            "outside_links": listing.outside_links,
             "not_images": others,
         },
     }
@@ -359,7 +366,7 @@ def ensure_prepared(source, settings: Settings, *, command: str = "", log=print,
             counts = manifest["counts"]
             skipped = ", ".join(f"{counts[key]:,} {key.replace('_', ' ')}" for key in
                                 ("unreadable", "too_small", "duplicates", "not_placed",
-                                 "not_images") if counts[key])
+                                 "not_regular", "not_images") if counts.get(key))
             log(f"Using the prepared copy of {source} in {folder} (source unchanged: "
                 f"{len(listing.members):,} files, {counts['used']:,} used"
                 f"{'; skipped: ' + skipped if skipped else ''}; every file in "

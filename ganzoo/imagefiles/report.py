@@ -41,7 +41,9 @@ def summary(manifest: dict) -> str:
     splits = ", ".join(f"{split} {domain} {entry['count']:,}"
                        for split, d in manifest["splits"].items() for domain, entry in d.items())
     lines = [f"{manifest['source']['path']} ({manifest['source']['kind']}, "
-             f"{manifest['layout']} layout): {counts['files']:,} files, "
+             f"{manifest['layout']} layout): "
+             + (f"{counts['entries']:,} entries, " if "entries" in counts else "")
+             + f"{counts['files']:,} files, "
              f"{counts['image_files']:,} images, {counts['used']:,} used ({splits})"]
     if manifest["class_names"]:
         lines.append(f"  classes ({len(manifest['class_names'])}): "
@@ -57,9 +59,12 @@ def summary(manifest: dict) -> str:
                  ("not_placed", "skipped, outside the layout",
                   lambda e: f"{e['path']}: {e['reason']}"),
                  ("link_duplicates", "counted once, reached through more than one link", str),
+                 ("not_regular", "skipped, not files", lambda e: f"{e['path']}: {e['reason']}"),
+                 ("outside_links", "links followed outside the folder (links are followed "
+                  "wherever they point)", str),
                  ("not_images", "ignored, not images", str)]
     for key, title, describe in described:
-        entries = skipped[key]
+        entries = skipped.get(key, [])
         if entries:
             lines.append(f"  {title}: {len(entries):,}")
             lines += [f"    {describe(e)}" for e in entries[:SKIPPED_EXAMPLES]]

@@ -6,14 +6,19 @@ can tell when its source has changed without reading every image again. Members 
 read by name later, in worker processes, so nothing is extracted and nothing but the
 files being decoded is in memory.
 
-Folders are searched recursively. Symbolic links are followed once: a link back to a
-folder above it is an error (it would be walked forever), and a file reached through
-more than one path is listed once. Archive member names that would escape the archive
+Folders are searched recursively, and every entry is accounted for. Symbolic links are
+followed wherever they point, inside the folder or outside it (a folder of links into a photo
+library is a common way to pick images); a link that leaves the folder is named in the report.
+A file reached through more than one path is listed once. What cannot be a training image is
+skipped and named with its reason, never opened: a FIFO, a socket or a device; a dangling
+link; a link back to a folder that contains it (a loop, which would be walked forever).
+Archive member names that would escape the archive
 (`../x`, `/etc/x`, `C:\\x`) are refused, as `tarfile`'s and `zipfile`'s own
 extraction filters would refuse them.
 """
 
 import os
+import stat as stat_module
 import tarfile
 import zipfile
 from dataclasses import dataclass, field
@@ -45,6 +50,10 @@ class Listing:
     members: list[Member]
     link_duplicates: list[str] = field(default_factory=list)  # extra paths to listed files
     folders: list[str] = field(default_factory=list)  # every folder, empty ones included
+    # entries that are not files to read: {"path", "reason"} (FIFOs, sockets, devices, dangling
+    # links, link loops), and links followed to files or folders outside the source
+    not_regular: list[dict] = field(default_factory=list)
+    outside_links: list[str] = field(default_factory=list)
 
 
 def list_source(path) -> Listing:
@@ -76,7 +85,11 @@ def _is_tar(path: Path) -> bool:
 
 def _list_folder(root: Path) -> Listing:
     members, seen_files, duplicates, folders = [], {}, [], []
+    not_regular, outside = [], []
     root_real = root.resolve()
+
+    def skip(name, reason):
+        not_regular.append({"path": str(name), "reason": reason})
 
     def walk(folder: Path, relative: PurePosixPath, ancestors: tuple):
         try:
@@ -85,13 +98,21 @@ def _list_folder(root: Path) -> Listing:
             raise SourceError(f"{folder}: permission denied (cannot list the folder)") from None
         for entry in entries:
             name = relative / entry.name
-            if entry.is_dir(follow_symlinks=True):
+            if entry.is_symlink():
+                target = os.readlink(entry.path)
+                if not os.path.exists(entry.path):
+                    skip(name, f"dangling symbolic link (to {target}, which does not exist)")
+                    continue
                 real = Path(entry.path).resolve()
-                if real in ancestors:
-                    raise SourceError(f"{entry.path} is a symbolic link loop: it leads back to "
-                                      f"{real}, a folder that contains it")
+                if entry.is_dir(follow_symlinks=True) and real in ancestors:
+                    skip(name, f"symbolic link loop: it leads back to {real}, a folder that "
+                               f"contains it")
+                    continue
+                if not real.is_relative_to(root_real):
+                    outside.append(f"{name} -> {real}")
+            if entry.is_dir(follow_symlinks=True):
                 folders.append(str(name))
-                walk(Path(entry.path), name, ancestors + (real,))
+                walk(Path(entry.path), name, ancestors + (Path(entry.path).resolve(),))
             elif entry.is_file(follow_symlinks=True):
                 real = os.path.realpath(entry.path)
                 if real in seen_files:
@@ -102,10 +123,24 @@ def _list_folder(root: Path) -> Listing:
                     raise SourceError(f"{entry.path}: permission denied (cannot read the file)")
                 stat = entry.stat(follow_symlinks=True)
                 members.append(Member(str(name), stat.st_size, str(stat.st_mtime_ns)))
+            else:  # never opened: reading a FIFO would wait for a writer forever
+                skip(name, _special_kind(entry))
 
     walk(root, PurePosixPath(), (root_real,))
     members.sort(key=lambda m: m.name)
-    return Listing("folder", root, members, duplicates, sorted(folders))
+    return Listing("folder", root, members, duplicates, sorted(folders), not_regular, outside)
+
+
+def _special_kind(entry) -> str:
+    """What a directory entry that is neither a file nor a folder is, from its mode alone."""
+    mode = entry.stat(follow_symlinks=True).st_mode
+    for test, kind in ((stat_module.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat_module.S_ISSOCK, "a socket"),
+                       (stat_module.S_ISCHR, "a character device"),
+                       (stat_module.S_ISBLK, "a block device")):
+        if test(mode):
+            return f"not a regular file: {kind}, never opened"
+    return "not a regular file, never opened"
 
 
 def safe_member_name(name: str, archive: Path) -> str:
