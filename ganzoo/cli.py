@@ -6,6 +6,7 @@
     ganzoo interpolate cgan_mnist --seeds 1,2,3 --frames 16 -o walk.gif
     ganzoo translate pix2pix_emoji a.png b.png -o out/
     ganzoo download dcgan_mnist [--dest MIRROR]
+    ganzoo cache [--remove]                 re-hash the cache; remove what is stale or corrupt
     ganzoo publish dcgan_mnist --dest hub/dcgan_mnist   (or --space DIR: a Hugging Face Space)
     ganzoo demo [ENTRY ...]                 a page on 127.0.0.1 (pip install 'ganzoo[demo]')
     ganzoo train --name cgan_mnist          (and evaluate, export, prepare, bench)
@@ -160,6 +161,11 @@ def parser() -> argparse.ArgumentParser:
                              "requirements.txt, README.md with the Space's metadata)")
     publish.add_argument("--version", type=_positive)
 
+    cache = command("cache", "re-hash the model cache: what is verified, corrupt, left by an "
+                    "interrupted download, or unknown", "ganzoo cache --remove")
+    cache.add_argument("--remove", action="store_true",
+                       help="delete the corrupt, stale and unknown files it lists")
+
     demo = command("demo", "a page on 127.0.0.1 to try every trained entry (Gradio; pip install "
                    "'ganzoo[demo]')", "ganzoo demo dcgan_twemoji pix2pix_emoji --port 7860")
     demo.add_argument("entries", nargs="*", help="the entries to offer (default: every trained "
@@ -292,6 +298,12 @@ def _publish(args) -> None:
     print(publish.publish(args.name, args.dest, args.version))
 
 
+def _cache(args) -> None:
+    from ganzoo.hub import cache
+
+    print("\n".join(cache.verify(remove=args.remove).lines()))
+
+
 def _demo(args) -> None:
     from ganzoo.demo import app, service
 
@@ -378,7 +390,7 @@ def _translate(args) -> None:
 
 COMMANDS = {"list": _list, "info": _info, "sample": _sample, "interpolate": _interpolate,
             "translate": _translate, "download": _download, "publish": _publish,
-            "demo": _demo}
+            "demo": _demo, "cache": _cache}
 
 
 def run() -> None:

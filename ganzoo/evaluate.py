@@ -230,14 +230,39 @@ def evaluate(name, version=None, samples=None, seed=0, train_seeds=0, models_dir
     return report
 
 
+def entries_to_evaluate(models_dir=None) -> list[str]:
+    """The entries with a version in `models_dir` when it is given; else what `ganzoo list`
+    shows as trained: the zoo's entries with a version in a checkout or in the registry (an
+    installed wheel fetches them on use), then yours."""
+    from ganzoo import paths, zoo
+
+    if models_dir:
+        root = paths.models_dir(models_dir)
+        return [n for n in sorted(p.name for p in root.iterdir() if p.is_dir())
+                if zoo.available_versions(root / n)] if root.is_dir() else []
+    names = []
+    for name in dict.fromkeys(zoo.list_models() + zoo.list_models(user=True,
+                                                                   models_dir=models_dir)):
+        try:
+            zoo.locate(name, models_dir=models_dir, fetch_missing=False)
+        except (FileNotFoundError, KeyError, ValueError):  # NotTrainedError among them
+            continue
+        names.append(name)
+    return names
+
+
+NOTHING_TO_EVALUATE = ("nothing to evaluate: no entry has a trained version in your models "
+                       "folders, the zoo's saved_models/ or its registry; train one with "
+                       "`python -m ganzoo.train --name cgan_mnist`")
+
+
 def evaluate_all(models_dir=None, write=True) -> list[dict]:
     """Evaluate the newest version of every trained entry with default settings; time each."""
     import keras
 
-    from ganzoo import paths, zoo, zoo_table
+    from ganzoo import zoo_table
 
-    root = paths.models_dir(models_dir)
-    names = [n for n in zoo.list_models() if zoo.available_versions(root / n)]
+    names = entries_to_evaluate(models_dir)
     progress = keras.utils.Progbar(len(names), unit_name="entry")
     rows = []
     for done, name in enumerate(names, 1):
@@ -257,6 +282,9 @@ def main(argv):
         raise app.UsageError("give --name NAME or --all")
     if FLAGS.all:
         start = time.perf_counter()
+        if not entries_to_evaluate(FLAGS.models_dir):
+            print(NOTHING_TO_EVALUATE, file=sys.stderr)
+            return 1
         rows = evaluate_all(FLAGS.models_dir, FLAGS.write)
         for row in rows:
             print(f"{row['entry']:<26} {row['seconds']:>7.1f} s  {row['checks']}")

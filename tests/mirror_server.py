@@ -9,6 +9,7 @@ requests for `path` get, one item each, then the file:
     "404", "500"
     "slow"    nothing for `slow_seconds`, then the file (a client with a shorter timeout
               gives up first)
+    "stall"   half the body, then nothing for `slow_seconds` (time to kill the client)
 """
 
 import http.server
@@ -47,6 +48,11 @@ class MirrorServer:
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                if fault == "stall":
+                    self.wfile.write(body[: len(body) // 2])
+                    self.wfile.flush()
+                    time.sleep(server.slow_seconds)
+                    return
                 try:
                     self.wfile.write(body[: len(body) // 2] if fault == "short" else body)
                 except (BrokenPipeError, ConnectionResetError):

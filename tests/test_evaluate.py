@@ -102,3 +102,25 @@ def test_stacked_mnist_modes_are_read_the_same_from_images_padded_to_32():
     read = stacked_mnist.modes_of(images, classifier)
     np.testing.assert_array_equal(stacked_mnist.modes_of(padded, classifier), read)
     assert (read == modes).mean() > 0.9
+
+
+def test_evaluate_all_in_an_installed_wheel_takes_what_ganzoo_list_shows(tmp_path, monkeypatch,
+                                                                      capsys):
+    """No checkout: the registry's entries are trained (fetched on use), as `ganzoo list`
+    says; with nothing trained anywhere, one line says why nothing is evaluated."""
+    from ganzoo.hub import registry
+
+    monkeypatch.setattr(paths, "shipped_models_dir", lambda: tmp_path / "not_a_checkout")
+    monkeypatch.setenv(paths.USER_MODELS_ENV, str(tmp_path / "user_models"))
+    monkeypatch.delenv(paths.MODELS_ENV, raising=False)
+    names = evaluate.entries_to_evaluate()
+    assert "gan_ring8" in names and "dcgan_mnist" in names
+    assert "dcgan_celeba" not in names  # needs the user's data
+    monkeypatch.setattr(registry, "versions", lambda name: [])
+    assert evaluate.entries_to_evaluate() == []
+    evaluate.FLAGS(["evaluate", "--all"])
+    try:
+        assert evaluate.main([]) == 1
+    finally:
+        evaluate.FLAGS.unparse_flags()
+    assert "nothing to evaluate: no entry has a trained version" in capsys.readouterr().err

@@ -276,3 +276,64 @@ def test_a_model_in_the_models_folder_you_chose_loads_and_is_listed(tmp_path, mo
         ganzoo.load("my_points")
     with pytest.raises(FileNotFoundError, match="holds no trained model"):
         ganzoo.load(str(tmp_path))
+
+
+def test_a_download_killed_mid_file_leaves_a_temporary_that_the_next_fetch_removes(
+        installed, server, monkeypatch, capsys):
+    """A real SIGKILL mid-download against the 127.0.0.1 mirror, then a second fetch."""
+    import signal
+    import time
+
+    from ganzoo import cli
+
+    monkeypatch.setenv(fetch.MIRROR_ENV, server.url)
+    server.slow_seconds = 30
+    server.faults[f"{ITEM}/{KERAS}"] = ["stall"]
+    code = f"from ganzoo.hub import fetch; fetch.ensure({ITEM!r})"
+    victim = subprocess.Popen([sys.executable, "-c", code],
+                              env={**os.environ, "PYTHONPATH": str(REPO),
+                                   fetch.TIMEOUT_ENV: "60"})
+    deadline = time.monotonic() + 120
+    while not [p for p in installed.rglob("*") if fetch.is_temporary(p) and p.stat().st_size]:
+        assert time.monotonic() < deadline and victim.poll() is None, "no partial file appeared"
+        time.sleep(0.2)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(30)
+    leftovers = [p for p in installed.rglob("*") if fetch.is_temporary(p)]
+    assert leftovers  # the kill left the half-written file
+    # younger than an hour it may be a running download's: kept, and listed as such
+    assert fetch.stale_temporaries(installed) == []
+    assert cli.main(["cache"]) == 0
+    assert "may be running" in capsys.readouterr().out
+    hour_ago = time.time() - fetch.STALE_AFTER_S - 60
+    for path in leftovers:
+        os.utime(path, (hour_ago, hour_ago))
+    assert fetch.ensure(ITEM) == installed  # the second fetch
+    assert cached_files(installed) == set(RECORDS)  # the leftover is gone
+    assert all(fetch.matches(installed / p, r) for p, r in RECORDS.items())
+
+
+def test_ganzoo_cache_lists_and_removes_what_is_corrupt_stale_or_unknown(
+        installed, server, monkeypatch, capsys):
+    import time
+
+    from ganzoo import cli
+
+    monkeypatch.setenv(fetch.MIRROR_ENV, server.url)
+    fetch.ensure(ITEM)
+    (installed / KERAS).write_bytes(b"tampered")
+    stale = installed / "tmpabc123"
+    stale.write_bytes(b"half")
+    hour_ago = time.time() - fetch.STALE_AFTER_S - 60
+    os.utime(stale, (hour_ago, hour_ago))
+    unknown = installed.parent / "old_release.bin"
+    unknown.write_bytes(b"x")
+    assert cli.main(["cache"]) == 0
+    listed = capsys.readouterr().out
+    assert "corrupt (fetched again on use): 1" in listed and str(stale) in listed
+    assert str(unknown) in listed and (installed / KERAS).exists()  # listing removes nothing
+    assert cli.main(["cache", "--remove"]) == 0
+    assert "removed: 3" in capsys.readouterr().out
+    assert not stale.exists() and not unknown.exists() and not (installed / KERAS).exists()
+    fetch.ensure(ITEM)
+    assert all(fetch.matches(installed / p, r) for p, r in RECORDS.items())

@@ -13,6 +13,11 @@ registry before it is used.
   mirror is copied the same way by `copy_verified`. Several processes fetching at once each
   write their own temporary file and rename a complete, verified copy: no lock, so none can
   hang on a network disk.
+- **Leftovers.** A download killed outright (SIGKILL, power loss) leaves its temporary file
+  (`tmp*` from pooch, `.<name>.<hex>.tmp*` from a folder mirror's copy) beside the target. The
+  next fetch into that folder removes those older than an hour that no live process holds
+  open; `ganzoo cache` re-hashes the whole cache, lists what is stale or corrupt, and removes
+  it with `--remove`.
 - **When.** Every use re-hashes the cached files (tens of MB for a model). A file
   that is present and matches makes no request; one that is missing or differs is fetched
   once. With `GANZOO_OFFLINE=1` nothing is fetched over the network and no socket is opened
@@ -79,11 +84,53 @@ def ensure(item: str, items: dict | None = None) -> Path:
                 f"({r.checksum}). Fetch it on a machine with a network with:\n"
                 f"    ganzoo download {item.split('/')[0]}\n"
                 f"or point {MIRROR_ENV} at a mirror folder ({len(wanted)} file(s) needed)")
+        for leftover in stale_temporaries(folder):
+            leftover.unlink(missing_ok=True)
+            logging.info("Removed %s, a temporary file an interrupted download left", leftover)
         logging.info("Fetching %s (%d file(s), %.1f MB) from %s into %s", item, len(wanted),
                      total / 1e6, _shown(mirror(item)), folder)
         for record in wanted:
             _fetch(item, record, folder / record.path)
     return folder
+
+
+STALE_AFTER_S = 3600  # a temporary file untouched this long belongs to no running download
+
+
+def is_temporary(path: Path) -> bool:
+    """pooch's `tmp*` files and `files.replaced_atomically`'s `.<stem>.<hex>.tmp<suffix>`."""
+    name = path.name
+    return name.startswith("tmp") or (name.startswith(".") and ".tmp" in name)
+
+
+def stale_temporaries(folder: Path, now: float | None = None) -> list[Path]:
+    """Temporary files under `folder` older than `STALE_AFTER_S` that no live process holds
+    open (where /proc tells; elsewhere the age alone decides)."""
+    import time
+
+    if not folder.is_dir():
+        return []
+    now = time.time() if now is None else now
+    old = [p for p in folder.rglob("*") if p.is_file() and is_temporary(p)
+           and now - p.stat().st_mtime > STALE_AFTER_S]
+    held = _held_open()
+    return [p for p in old if p.resolve() not in held]
+
+
+def _held_open() -> set[Path]:
+    """Every file some process of this machine has open (Linux's /proc; empty elsewhere or
+    where another user's processes cannot be read)."""
+    held = set()
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            for fd in fd_dir.iterdir():
+                try:
+                    held.add(Path(os.readlink(fd)))
+                except OSError:
+                    continue
+        except OSError:
+            continue
+    return held
 
 
 def matches(path: Path, record: registry.FileRecord) -> bool:
