@@ -74,7 +74,7 @@ def test_a_conditional_fastgan_samples_a_class_by_name_and_saves(tmp_path):
 
 @pytest.mark.parametrize("overrides, message", [
     ({"data.image_size": 28}, "at least 32"),
-    ({"data.image_size": 48}, "not 32, 64"),
+    ({"data.image_size": 48}, "not 4 x a power of 2"),
     ({"widths": [8, 8]}, "model.widths has 2 values"),
     ({"decoder_widths": [4]}, "model.decoder_widths"),
     ({"reconstruction_weight": -1.0}, "model.reconstruction_weight"),

@@ -22,6 +22,7 @@ import keras
 import tensorflow as tf
 from keras import layers
 
+from ganzoo.models import stages
 from ganzoo.models.base import AdversarialModel
 from ganzoo.models.hyperparameters import AdversarialHyperparameters, Objective
 from ganzoo.nn import blocks
@@ -50,11 +51,7 @@ class FastGANHyperparameters(AdversarialHyperparameters):
 
     def __post_init__(self):
         super().__post_init__()
-        for key in ("widths", "discriminator_widths", "decoder_widths"):
-            values = getattr(self, key)
-            if not values or min(values) < 1:
-                raise ConfigError(f"model.{key} must be a list of positive integers, got "
-                                  f"{list(values)}")
+        stages.check_positive_lists(self, ("widths", "discriminator_widths", "decoder_widths"))
         if len(self.decoder_widths) != 2:
             raise ConfigError(f"model.decoder_widths takes two widths (8 -> 16 -> 32), got "
                               f"{list(self.decoder_widths)}")
@@ -89,27 +86,12 @@ class FastGAN(AdversarialModel):
     # ----- networks --------------------------------------------------------------
 
     def _levels(self) -> int:
-        """Generator resolutions from 4x4 to the image size."""
-        shape = self.image_shape
-        if len(shape) != 3 or shape[0] != shape[1]:
-            raise ConfigError(f"fastgan needs square images, got shape {shape}")
-        size, levels = shape[0], 1
-        while size > 4 and size % 2 == 0:
-            size, levels = size // 2, levels + 1
-        if size != 4 or shape[0] < 32:
-            raise ConfigError(f"fastgan grows from 4x4 by doubling to at least 32: image size "
-                              f"{shape[0]} is not 32, 64, 128, ... (set data.image_size, or "
-                              f"data.padding for 28 -> 32)")
-        return levels
+        """Generator resolutions from 4x4 to the image size (at least 32: the decoders read
+        the discriminator's 16x16 and 8x8 features)."""
+        return stages.resolutions(self.image_shape, "fastgan", smallest=32)
 
     def _widths(self, key: str, count: int) -> list[int]:
-        values = list(getattr(self.hparams, key))
-        if len(values) == 1:
-            return values * count
-        if len(values) != count:
-            raise ConfigError(f"model.{key} has {len(values)} values for {count} resolutions: "
-                              f"give {count} or one")
-        return values
+        return stages.per_resolution(self.hparams, key, count, "resolutions")
 
     def build_generator(self, name="generator"):
         levels = self._levels()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import keras
 from keras import layers
 
+from ganzoo.models import stages
 from ganzoo.models.base import AdversarialModel
 from ganzoo.models.hyperparameters import AdversarialHyperparameters, Objective
 from ganzoo.nn import resnext
@@ -43,24 +44,9 @@ class R3GANHyperparameters(AdversarialHyperparameters):
 
     def __post_init__(self):
         super().__post_init__()
-        for key in ("widths", "blocks", "cardinality"):
-            values = getattr(self, key)
-            if not values or min(values) < 1:
-                raise ConfigError(f"model.{key} must be a list of positive integers, got "
-                                  f"{list(values)}")
+        stages.check_positive_lists(self, ("widths", "blocks", "cardinality"))
         if self.expansion < 1:
             raise ConfigError(f"model.expansion must be at least 1, got {self.expansion}")
-
-
-def stage_values(hparams, key: str, stages: int) -> list[int]:
-    """`hparams.<key>` for each of `stages` stages (one value stands for all)."""
-    values = list(getattr(hparams, key))
-    if len(values) == 1:
-        return values * stages
-    if len(values) != stages:
-        raise ConfigError(f"model.{key} has {len(values)} values for {stages} stages "
-                          f"(4x4 up to the image size): give {stages} or one")
-    return values
 
 
 @register_family("r3gan")
@@ -76,8 +62,8 @@ class R3GAN(AdversarialModel):
 
     def _plan(self):
         """(widths, blocks, cardinality) per stage, 4x4 first, and the blocks in total."""
-        stages = _stage_count(self.image_shape)
-        plan = [stage_values(self.hparams, key, stages)
+        count = stages.resolutions(self.image_shape, "r3gan")
+        plan = [stages.per_resolution(self.hparams, key, count)
                 for key in ("widths", "blocks", "cardinality")]
         for width, groups in zip(plan[0], plan[2]):
             if width * self.hparams.expansion % groups:
@@ -135,16 +121,3 @@ class R3GAN(AdversarialModel):
             logits = layers.Dot(axes=1, name="projection")([features, embedded])
         logits = layers.Activation("linear", dtype="float32", name="logits")(logits)
         return keras.Model(inputs, logits, name=name)
-
-
-def _stage_count(image_shape) -> int:
-    """Stages from 4x4 to the image's size, which must be square and 4 x a power of 2."""
-    if len(image_shape) != 3 or image_shape[0] != image_shape[1]:
-        raise ConfigError(f"r3gan needs square images, got shape {image_shape}")
-    size, stages = image_shape[0], 1
-    while size > 4 and size % 2 == 0:
-        size, stages = size // 2, stages + 1
-    if size != 4:
-        raise ConfigError(f"r3gan grows from 4x4 by doubling: image size {image_shape[0]} is not "
-                          f"4 x a power of 2 (set data.image_size, or data.padding for 28 -> 32)")
-    return stages
