@@ -167,7 +167,7 @@ def parser() -> argparse.ArgumentParser:
                        help="delete the corrupt, stale and unknown files it lists")
 
     demo = command("demo", "a page on 127.0.0.1 to try every trained entry (Gradio; pip install "
-                   "'ganzoo[demo]')", "ganzoo demo dcgan_twemoji pix2pix_emoji --port 7860")
+                   "'ganzoo[demo]')", "ganzoo demo fastgan_twemoji pix2pix_emoji --port 7860")
     demo.add_argument("entries", nargs="*", help="the entries to offer (default: every trained "
                       "entry, the zoo's and yours)")
     demo.add_argument("--host", default="127.0.0.1",

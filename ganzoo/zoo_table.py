@@ -18,7 +18,7 @@ from ganzoo.evaluation import digit_classifier
 START, END = "<!-- zoo-table:start -->", "<!-- zoo-table:end -->"
 GALLERY_START, GALLERY_END = "<!-- gallery:start -->", "<!-- gallery:end -->"
 # Shown first, side by side: the two families a user with their own folder chooses between.
-GALLERY_LEAD = ("r3gan_twemoji", "dcgan_twemoji")
+GALLERY_LEAD = ("fastgan_twemoji", "dcgan_twemoji", "r3gan_twemoji")  # best colour first
 COMPARISON_START = "<!-- family-comparison:start -->"
 COMPARISON_END = "<!-- family-comparison:end -->"
 README = paths.repository_root() / "README.md"
@@ -98,7 +98,9 @@ def table() -> str:
         cfg = config.load_entry(name)
         card = _card(name)
         if card is None:
+            retired = (paths.shipped_models_dir() / name / "README.md").is_file()
             why = ("no: needs your own data" if cfg.data.source == "tfds"
+                   else "retired: see its card" if retired
                    else "not yet: train it with `python -m ganzoo.train`")
             rows.append(f"| `{name}` | {cfg.family} | {cfg.dataset} | {why} | |")
             continue

@@ -133,12 +133,12 @@ def test_a_bad_image_file_is_named(tmp_path, capsys):
 def test_list_and_info_read_the_cards(capsys):
     status, out, _ = run(capsys, "list")
     assert status == 0
-    assert any(line.split()[:4] == ["dcgan_twemoji", "dcgan", "twemoji", "v1"]
+    assert any(line.split()[:4] == ["fastgan_twemoji", "fastgan", "twemoji", "v1"]
                for line in out.splitlines())
     assert "dcgan_celeba" in out and "not trained" in out
-    status, out, _ = run(capsys, "info", "dcgan_twemoji")
+    status, out, _ = run(capsys, "info", "fastgan_twemoji")
     assert status == 0
-    assert "versions: 1" in out and "5,000 steps" in out and "checks: FID 0.32" in out
+    assert "versions: 1" in out and "6,400 steps" in out and "checks: FID 0.051" in out
     status, out, _ = run(capsys, "info", "dcgan_celeba")
     assert status == 0 and "--data PATH" in out
 
