@@ -308,11 +308,8 @@ def _demo(args) -> None:
     from ganzoo.demo import app, service
 
     try:
-        app.launch(args.entries or None, host=args.host, port=args.port,
-                   models_dir=args.models_dir)
-    except ImportError as err:
-        raise UsageError(str(err)) from None
-    except service.BadRequest as err:
+        app.launch(args.entries or None, host=args.host, port=args.port, models_dir=args.models_dir)
+    except (ImportError, service.BadRequest) as err:  # no Gradio; no such entry
         raise UsageError(f"ganzoo demo: {err}") from None
 
 

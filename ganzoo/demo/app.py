@@ -15,7 +15,7 @@ from ganzoo.demo import service
 
 # small images scaled up on the page stay crisp pixels (the PNG offered is the real size)
 CSS = "img { image-rendering: pixelated; }"
-INSTALL_HINT = "ganzoo demo needs Gradio: pip install 'ganzoo[demo]'"
+INSTALL_HINT = "needs Gradio: pip install 'ganzoo[demo]'"
 
 
 def import_gradio():
