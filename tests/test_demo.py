@@ -25,7 +25,7 @@ from ganzoo.demo import service
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("GANZOO_CHROMIUM", "/usr/bin/chromium")
-ENTRIES = ["gan_ring8", "cgan_mnist", "dcgan_mnist", "pix2pix_emoji"]
+ENTRIES = ["gan_ring8", "cgan_mnist", "dcgan_mnist", "fastgan_twemoji", "pix2pix_emoji"]
 # what a headless chromium needs on a closed network as root (docs/demo.md)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -116,15 +116,19 @@ def _set_number(page, selector: str, value) -> None:
 
 
 def test_the_page_samples_the_pixels_the_library_samples(page, server):
-    _pick(page, "#sample-entry", "dcgan_mnist")
-    _set_number(page, "#sample-count", 6)
-    _set_number(page, "#sample-seed", 7)
-    page.click("#sample-button")
-    shown = _shown_image(page, "#sample-image")
-    expected = imaging.preview(ganzoo.load("dcgan_mnist").sample(6, seed=7))
-    assert shown.shape[:2] == expected.shape[:2]
-    np.testing.assert_array_equal(shown, np.broadcast_to(
-        expected if expected.shape[-1] == 3 else expected.repeat(3, -1), shown.shape))
+    for entry, count, seed in (("dcgan_mnist", 6, 7), ("fastgan_twemoji", 16, 7)):
+        _pick(page, "#sample-entry", entry)
+        _set_number(page, "#sample-count", count)
+        _set_number(page, "#sample-seed", seed)
+        page.click("#sample-button")
+        page.wait_for_function(  # this request's file, not the previous one's
+            "name => (document.querySelector('#sample-file')?.innerText || '').includes(name)",
+            arg=f"{entry}-seed{seed}", timeout=300_000)
+        shown = _shown_image(page, "#sample-image")
+        expected = imaging.preview(ganzoo.load(entry).sample(count, seed=seed))
+        assert shown.shape[:2] == expected.shape[:2]
+        np.testing.assert_array_equal(shown, np.broadcast_to(
+            expected if expected.shape[-1] == 3 else expected.repeat(3, -1), shown.shape))
     shot = Path(os.environ.get("GANZOO_DEMO_SCREENSHOT", "") or
                 server["log"].with_name("demo.png"))
     page.screenshot(path=str(shot), full_page=True)
