@@ -42,7 +42,8 @@ def summary(manifest: dict) -> str:
                        for split, d in manifest["splits"].items() for domain, entry in d.items())
     lines = [f"{manifest['source']['path']} ({manifest['source']['kind']}, "
              f"{manifest['layout']} layout): "
-             + (f"{counts['entries']:,} entries, " if "entries" in counts else "")
+             + (f"{counts['entries']:,} entries, "  # when some are not files to read
+                if counts.get("entries", counts["files"]) != counts["files"] else "")
              + f"{counts['files']:,} files, "
              f"{counts['image_files']:,} images, {counts['used']:,} used ({splits})"]
     if manifest["class_names"]:
