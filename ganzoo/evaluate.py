@@ -240,15 +240,7 @@ def entries_to_evaluate(models_dir=None) -> list[str]:
         root = paths.models_dir(models_dir)
         return [n for n in sorted(p.name for p in root.iterdir() if p.is_dir())
                 if zoo.available_versions(root / n)] if root.is_dir() else []
-    names = []
-    for name in dict.fromkeys(zoo.list_models() + zoo.list_models(user=True,
-                                                                   models_dir=models_dir)):
-        try:
-            zoo.locate(name, models_dir=models_dir, fetch_missing=False)
-        except (FileNotFoundError, KeyError, ValueError):  # NotTrainedError among them
-            continue
-        names.append(name)
-    return names
+    return zoo.trained()
 
 
 NOTHING_TO_EVALUATE = ("nothing to evaluate: no entry has a trained version in your models "

@@ -78,6 +78,26 @@ def load(name: str, version: int | None = None, models_dir: str | os.PathLike | 
     return model
 
 
+def trained(models_dir=None) -> list[str]:
+    """What `ganzoo list` shows as trained, without fetching anything: the zoo's entries with a
+    version in a folder searched or in the registry (fetched on first use), then yours."""
+    names = []
+    for name in dict.fromkeys(list_models() + list_models(user=True, models_dir=models_dir)):
+        try:
+            locate(name, models_dir=models_dir, fetch_missing=False)
+        except (FileNotFoundError, KeyError, ValueError):  # NotTrainedError among them
+            continue
+        names.append(name)
+    return names
+
+
+def kind(name: str, models_dir=None) -> str:
+    """"images", "pairs" or "points": what a trained entry draws or translates, read from its
+    config without fetching its files."""
+    entry_dir, chosen = locate(name, models_dir=models_dir, fetch_missing=False)
+    return datasets.kind_for_entry(config_lib.version_config(name, entry_dir / str(chosen)))
+
+
 def card(name: str, version: int | None = None, models_dir=None) -> dict:
     """A trained entry's model card: its card.json (data, training, checks, files) with
     "kind" ("images", "pairs" or "points": what it draws or translates), "dataset",

@@ -61,9 +61,9 @@ def _png(picture, prefix: str) -> str:
 def build(entries: list[str], cache: service.ModelCache):
     """The Blocks page for `entries` (every kind they contain)."""
     gr = import_gradio()
-    kinds = {}
-    for name in entries:
-        kinds[name] = _kind(name, cache)
+    from ganzoo import zoo
+
+    kinds = {name: zoo.kind(name, cache.models_dir) for name in entries}
     drawing = [n for n in entries if kinds[n] in ("images", "points")]
     images = [n for n in entries if kinds[n] == "images"]
     translating = [n for n in entries if kinds[n] == "pairs"]
@@ -180,12 +180,6 @@ def build(entries: list[str], cache: service.ModelCache):
                 c_name.change(card, c_name, c_text, api_name="card")
                 page.load(card, c_name, c_text)
     return page
-
-
-def _kind(name: str, cache: service.ModelCache) -> str:
-    import ganzoo
-
-    return ganzoo.card(name, models_dir=cache.models_dir)["kind"]
 
 
 def theme(gr):

@@ -32,6 +32,7 @@ class Entry:
     kind: str  # "images", "points" or "pairs" (translation)
     conditional: bool
     class_names: tuple[str, ...]
+    dataset: str | None = None
 
 
 class ModelCache:
@@ -44,6 +45,7 @@ class ModelCache:
         self._models: OrderedDict[str, object] = OrderedDict()
         self._lock = threading.Lock()
         self._loading: dict[str, threading.Lock] = {}
+        self.entries: dict[str, Entry] = {}  # `describe`'s answers: a card is read once
 
     def get(self, name: str):
         import ganzoo
@@ -69,27 +71,27 @@ class ModelCache:
 
 
 def trained_entries(names=None, models_dir=None) -> list[str]:
-    """The entries the page offers: `names` as given (checked), else every zoo entry and every
-    entry of yours that has a trained version here or in the zoo's registry."""
-    import ganzoo
+    """The entries the page offers: `names` as given (checked), else every trained entry, the
+    zoo's and yours (`zoo.trained`: nothing is fetched until a person picks one)."""
+    from ganzoo import zoo
 
-    known = ganzoo.list_models() + ganzoo.list_models(user=True, models_dir=models_dir)
-    if names:
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            raise BadRequest(f"unknown entries: {', '.join(unknown)}; known: {', '.join(known)}")
-        return list(dict.fromkeys(names))
-    offered = []
-    for name in dict.fromkeys(known):
-        try:
-            ganzoo.card(name, models_dir=models_dir)
-        except (FileNotFoundError, KeyError, ValueError, OSError):
-            continue  # not trained, or not fetchable here
-        offered.append(name)
-    return offered
+    if not names:
+        return zoo.trained(models_dir)
+    known = zoo.list_models() + zoo.list_models(user=True, models_dir=models_dir)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise BadRequest(f"unknown entries: {', '.join(unknown)}; known: {', '.join(known)}")
+    return list(dict.fromkeys(names))
 
 
 def describe(name: str, cache: ModelCache) -> Entry:
+    """What the page needs to know of an entry, read once per entry and kept in `cache`."""
+    if name not in cache.entries:
+        cache.entries[name] = _described(name, cache)
+    return cache.entries[name]
+
+
+def _described(name: str, cache: ModelCache) -> Entry:
     import ganzoo
 
     card = ganzoo.card(name, models_dir=cache.models_dir)
@@ -100,7 +102,7 @@ def describe(name: str, cache: ModelCache) -> Entry:
         conditional = bool(model.conditional)
         classes = tuple(model.class_names or ()) or tuple(
             str(i) for i in range(model.num_classes or 0))
-    return Entry(name, card["kind"], conditional, classes)
+    return Entry(name, card["kind"], conditional, classes, card.get("dataset"))
 
 
 def whole_number(value, name: str, low: int, high: int) -> int:
@@ -158,11 +160,10 @@ def sample_picture(cache: ModelCache, name, count, seed, truncation=None, label=
 def mixture_scatter(points, name, cache: ModelCache):
     """The samples in blue with the target mixture's means in red (when the data is one of
     the zoo's mixtures)."""
-    import ganzoo
     from ganzoo import imaging
     from ganzoo.datasets import mixtures
 
-    dataset = ganzoo.card(name, models_dir=cache.models_dir).get("dataset")
+    dataset = describe(name, cache).dataset
     if dataset not in mixtures.MIXTURES:
         return imaging.scatter(points)
     means = np.asarray(mixtures.MIXTURES[dataset][0]())
@@ -254,8 +255,7 @@ def example_uploads(name: str, cache: ModelCache, count: int = 4) -> list[str]:
     from ganzoo import imaging
 
     try:
-        pairs = ganzoo.datasets.load(ganzoo.card(name, models_dir=cache.models_dir)["dataset"],
-                                     "test")
+        pairs = ganzoo.datasets.load(describe(name, cache).dataset, "test")
     except Exception:  # noqa: BLE001 - a user's entry whose data is elsewhere: no examples
         return []
     folder = Path(tempfile.mkdtemp(prefix=f"ganzoo-{name}-examples-"))

@@ -38,11 +38,7 @@ def diff_augment(images, policy: tuple[str, ...], seed, probability=None, fill="
     with probability p, drawn apart from the transforms' own values so that p = 1 augments
     exactly as no p does. `fill`: translation's padding (`FILLS`)."""
     for part, name in enumerate(policy):
-        transform = _AUGMENTS[name]
-        if name == "translation":
-            augmented = transform(images, step_random.split(seed, part), fill=fill)
-        else:
-            augmented = transform(images, step_random.split(seed, part))
+        augmented = _AUGMENTS[name](images, step_random.split(seed, part), fill)
         if probability is not None:
             chosen = _per_example(images, seed, len(POLICIES) + part, 0.0, 1.0) < probability
             augmented = tf.where(chosen, augmented, images)
@@ -56,7 +52,7 @@ def _per_example(x, seed, part, low, high, rank=4, dtype=tf.float32):
                                            rank)
 
 
-def _color(x, seed):
+def _color(x, seed, fill=None):  # moves no pixel: nothing to fill
     x = x + _per_example(x, seed, 0, -0.5, 0.5)
     mean = tf.reduce_mean(x, axis=3, keepdims=True)
     x = (x - mean) * _per_example(x, seed, 1, 0.0, 2.0) + mean
@@ -64,7 +60,7 @@ def _color(x, seed):
     return (x - mean) * _per_example(x, seed, 2, 0.5, 1.5) + mean
 
 
-def _translation(x, seed, ratio=0.125, fill="zeros"):
+def _translation(x, seed, fill="zeros", ratio=0.125):
     height, width = tf.shape(x)[1], tf.shape(x)[2]
     shift_y = tf.cast(tf.cast(height, tf.float32) * ratio + 0.5, tf.int32)
     shift_x = tf.cast(tf.cast(width, tf.float32) * ratio + 0.5, tf.int32)
@@ -86,7 +82,7 @@ def _translation(x, seed, ratio=0.125, fill="zeros"):
     return moved * tf.cast(inside, x.dtype)[..., None]
 
 
-def _cutout(x, seed, ratio=0.5):
+def _cutout(x, seed, fill=None, ratio=0.5):  # the hole is zeros, as the paper's
     height, width = tf.shape(x)[1], tf.shape(x)[2]
     size_y = tf.cast(tf.cast(height, tf.float32) * ratio + 0.5, tf.int32)
     size_x = tf.cast(tf.cast(width, tf.float32) * ratio + 0.5, tf.int32)

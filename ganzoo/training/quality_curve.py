@@ -50,6 +50,7 @@ class QualityCurve(keras.callbacks.Callback):
         self.trained_before = trained_s_before - self.eval_s  # what checkpoints counted as time
         self._start = time.monotonic()
         self._eval_here = 0.0
+        self._writer = None
         self.next_at = (points[-1]["train_minutes"] * 60.0 if points else 0.0) + self.every_s
 
     def training_seconds(self) -> float:
@@ -111,7 +112,9 @@ class QualityCurve(keras.callbacks.Callback):
             partial.rename(self.best_dir)
 
     def _summarise(self, point: dict) -> None:
-        writer = tf.summary.create_file_writer(str(self.path.parent / "tensorboard"))
+        if self._writer is None:  # one writer for the run, made at the first point
+            self._writer = tf.summary.create_file_writer(str(self.path.parent / "tensorboard"))
+        writer = self._writer
         with writer.as_default():
             for key in ("fid", "kid", "precision", "recall"):
                 if key in point:
