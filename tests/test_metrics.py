@@ -208,3 +208,18 @@ def test_the_package_offers_every_modules_public_metrics():
         for name in module.__all__:
             assert getattr(metrics, name) is getattr(module, name)
     assert len(metrics.__all__) == len(set(metrics.__all__)) > 15
+
+
+def test_the_border_profile_finds_a_frame_the_data_does_not_have():
+    from ganzoo.evaluation import border_profile
+
+    real = np.ones((8, 16, 16, 3), np.float32)  # white, with a black dot in the centre
+    real[:, 7:9, 7:9] = -1.0
+    framed = real.copy()
+    framed[:, 3, 3:13] = framed[:, 12, 3:13] = framed[:, 3:13, 3] = framed[:, 3:13, 12] = -1.0
+    ours = border_profile.profile(real)
+    assert ours.shape == (8,) and ours[0] == 0.0 and ours[7] == 1.0
+    same = border_profile.compare(real, real)
+    assert same["largest_gap"] == 0.0 and same["mean_abs_gap"] == 0.0
+    found = border_profile.compare(framed, real)
+    assert found["at_ring"] == 3 and found["largest_gap"] == 1.0  # the frame's whole ring

@@ -112,6 +112,17 @@ def test_ada_moves_p_by_the_batch_over_its_speed_toward_the_target_and_clips_it(
     assert float(step(0.5, 0.2, 0.6, 64, 6400)) == pytest.approx(0.49)  # unsure: less
     assert float(step(0.0, 0.2, 0.6, 64, 6400)) == 0.0
     assert float(step(0.995, 1.0, 0.6, 64, 6400)) == 1.0
+    # model.augment_max: ADA with a cap, the official R3GAN's 0.3 say
+    assert float(step(0.295, 1.0, 0.6, 64, 6400, ceiling=0.3)) == pytest.approx(0.3)
+    assert float(step(0.3, 0.2, 0.6, 64, 6400, ceiling=0.3)) == pytest.approx(0.29)
+
+
+def test_the_cap_on_p_is_checked_and_named():
+    import ganzoo
+    from ganzoo.schema import ConfigError
+
+    with pytest.raises(ConfigError, match="model.augment_max"):
+        ganzoo.build("dcgan_twemoji", augment_target=0.6, augment_max=1.5)
 
 
 def test_ada_reads_the_sign_of_the_real_logits_or_under_the_relativistic_loss_of_the_margins():

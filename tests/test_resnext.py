@@ -44,6 +44,28 @@ def test_lowpass_resampling_equals_stylegan2s_upfirdn2d():
     np.testing.assert_allclose(flat[0, 2:-2, 2:-2], 1.0, atol=1e-6)
 
 
+def normalised_1d(resample, v):
+    """The filter divided, at each output, by the sum of its taps that fell inside."""
+    return resample(v) / resample(np.ones_like(v))
+
+
+@pytest.mark.parametrize("layer, along", [(resnext.LowpassUpsample, upsample_1d),
+                                          (resnext.LowpassDownsample, downsample_1d)])
+def test_border_normalised_resampling_divides_by_the_taps_inside_the_image(layer, along):
+    x = np.random.default_rng(2).normal(size=(2, 8, 4, 3)).astype(np.float32)
+    ours = layer("normalised")(x).numpy()
+    by_axis = lambda v: normalised_1d(along, v)  # noqa: E731
+    expected = np.apply_along_axis(by_axis, 2, np.apply_along_axis(by_axis, 1, x))
+    np.testing.assert_allclose(ours, expected, atol=1e-5)
+    # so a white image stays white to its edge, where zero padding makes a grey frame
+    white = np.ones((1, 8, 8, 3), np.float32)
+    np.testing.assert_allclose(layer("normalised")(white).numpy(), 1.0, atol=1e-6)
+    assert layer("zeros")(white).numpy()[0, 0, 0, 0] < 0.9
+    assert layer.from_config(layer("normalised").get_config()).border == "normalised"
+    with pytest.raises(ValueError, match="border"):
+        layer("reflect")
+
+
 def test_the_grouped_convolution_equals_keras_grouped_conv2d():
     x = np.random.default_rng(1).normal(size=(2, 5, 5, 8)).astype(np.float32)
     ours = resnext.GroupedConv2D(12, groups=4, use_bias=False)
@@ -80,6 +102,7 @@ def test_r3gan_samples_stay_in_range_though_its_generator_has_no_tanh():
     ({"cardinality": [3], "widths": [8]}, "model.cardinality"),
     ({"blocks": [0]}, "model.blocks"),
     ({"data.image_size": 48}, "not 4 x a power of 2"),
+    ({"resample_border": "reflect"}, "model.resample_border"),
 ])
 def test_r3gan_settings_that_cannot_work_are_refused_naming_the_key(overrides, message):
     with pytest.raises(config.ConfigError, match=message):

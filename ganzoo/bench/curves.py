@@ -3,7 +3,10 @@ images seen, from the `quality.json` each run's `--eval_every_minutes` wrote.
 
     python -m ganzoo.bench.curves fastgan=runs/fastgan dcgan=runs/dcgan -o curves.png
 
-Minutes compare only runs on one machine; images seen compare across machines.
+Minutes compare only runs on one machine; images seen compare across machines. With `--cpu`
+the time axis is the CPU minutes each process spent training, which compares runs that shared
+one machine at the same time (each pinned to its own core, say) as well as runs that had it
+alone.
 """
 
 import argparse
@@ -26,7 +29,7 @@ def read_runs(specs: list[str]) -> dict[str, dict]:
     return runs
 
 
-def plot(runs: dict[str, dict], out: Path, title: str = "") -> Path:
+def plot(runs: dict[str, dict], out: Path, title: str = "", cpu: bool = False) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -36,11 +39,13 @@ def plot(runs: dict[str, dict], out: Path, title: str = "") -> Path:
     for label, record in runs.items():
         points = record["points"]
         fids = [p["fid"] for p in points]
-        by_time.plot([p["train_minutes"] for p in points], fids, marker="o", ms=3, label=label)
+        minutes = [p["cpu_minutes"] if cpu else p["train_minutes"] for p in points]
+        by_time.plot(minutes, fids, marker="o", ms=3, label=label)
         by_images.plot([p["images_seen"] / 1000 for p in points], fids, marker="o", ms=3,
                        label=label)
     network = next(iter(runs.values()))["feature_network"].split(":")[0] if runs else ""
-    for axes, xlabel in ((by_time, "training minutes"), (by_images, "images seen (thousands)")):
+    time_label = "CPU minutes of training" if cpu else "training minutes"
+    for axes, xlabel in ((by_time, time_label), (by_images, "images seen (thousands)")):
         axes.set_xlabel(xlabel)
         axes.set_ylabel(f"FID ({network})")
         axes.set_yscale("log")
@@ -62,8 +67,13 @@ def main(argv=None) -> int:
     parser.add_argument("runs", nargs="+", help="LABEL=WORKDIR, one per run")
     parser.add_argument("-o", "--output", default="quality_curves.png")
     parser.add_argument("--title", default="")
+    parser.add_argument("--cpu", action="store_true",
+                        help="time axis in CPU minutes instead of wall minutes")
     args = parser.parse_args(argv)
-    print(plot(read_runs(args.runs), Path(args.output), args.title))
+    runs = read_runs(args.runs)
+    if args.cpu and any("cpu_minutes" not in p for r in runs.values() for p in r["points"]):
+        parser.error("--cpu: some curve has no cpu_minutes (recorded since 2026-12-07)")
+    print(plot(runs, Path(args.output), args.title, cpu=args.cpu))
     return 0
 
 

@@ -5,7 +5,8 @@ FID, KID, precision/recall and density/coverage on the features of a named
 network, beside the real floor (as many training images as samples, against the
 same held-out images: what a perfect generator scores at these counts), and the
 memorization check in pixel space (nearest training image of each sample vs of
-each held-out image).
+each held-out image), and the border-to-centre profile against the held-out images', which
+shows frames the data does not have (`ganzoo.evaluation.border_profile`).
 
 The feature network (`feature_network`): InceptionV3's pool features, fetched on first use
 (`ganzoo.evaluation.inception`, the standard FID network); without them, for style-judged
@@ -18,7 +19,7 @@ import keras
 import numpy as np
 
 from ganzoo import metrics
-from ganzoo.evaluation import image_metrics
+from ganzoo.evaluation import border_profile, image_metrics
 
 MAX_TRAINING_IMAGES = 20_000  # memorization and the floor compare against at most these
 # Fewer held-out images than this give FID and precision/recall that mean nothing (covariances
@@ -71,6 +72,7 @@ def image_file_checks(model, cfg, samples: int = 2000, seed: int = 0) -> dict:
         "reference": f"{len(held_out)} held-out images (test split, never trained on)",
         "memorization": {k: round(v, 4) if isinstance(v, float) else v
                          for k, v in copying.items()},
+        "border_profile": border_profile.compare(generated, held_out),
     }
     if len(held_out) < MIN_HELD_OUT:
         report["distribution"] = (f"skipped: {len(held_out)} held-out images, fewer than the "

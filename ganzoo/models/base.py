@@ -283,7 +283,8 @@ class AdversarialModel(Sampling, TwoPlayerModel):
                 self.augment_probability, real_logits, fake_logits,
                 margin=self._margin_signal,
                 target=self.hparams.augment_target,
-                speed_images=self.hparams.augment_speed_images)
+                speed_images=self.hparams.augment_speed_images,
+                ceiling=self.hparams.augment_max)
             self.track(augment_p=self.augment_probability.value, augment_signal=signal)
         self.track(d_loss=loss, real_score=tf.reduce_mean(real_logits),
                    fake_score=tf.reduce_mean(fake_logits))

@@ -30,6 +30,9 @@ class AdversarialHyperparameters:
     # 1 per `augment_speed_images` images (ADA's 500,000 suits its runs of millions of images).
     augment_target: float = 0.0  # 0 disables it: every transform reaches every image
     augment_speed_images: int = 500_000
+    # p never rises above this. Past about 0.8 ADA's paper sees augmentations leak into the
+    # samples; the official R3GAN's fixed ramp ends at 0.3 (FFHQ-64). 1 = no cap.
+    augment_max: float = 1.0
     # What r_t reads: "real", E[sign(D(real))] as ADA defines it; "margin", the sign of
     # D(real) - D(fake), which under the relativistic loss early on only says D is ahead
     # (it drove r3gan_twemoji v3's p to 1). "auto": margin for the relativistic loss.
@@ -143,6 +146,8 @@ class AdversarialHyperparameters:
         if self.augment_fill not in diffaugment.FILLS:
             raise ConfigError(f"model.augment_fill must be one of {', '.join(diffaugment.FILLS)}, "
                               f"got {self.augment_fill!r}")
+        if not 0.0 < self.augment_max <= 1.0:
+            raise ConfigError(f"model.augment_max must be in (0, 1], got {self.augment_max}")
         if self.augment_speed_images < 1:
             raise ConfigError(f"model.augment_speed_images must be at least 1, "
                               f"got {self.augment_speed_images}")

@@ -13,6 +13,7 @@ stage (or one value for all); the discriminator mirrors the generator.
 """
 
 from dataclasses import dataclass
+from typing import Literal
 
 import keras
 from keras import layers
@@ -35,6 +36,9 @@ class R3GANHyperparameters(AdversarialHyperparameters):
     blocks: tuple[int, ...] = (1,)
     cardinality: tuple[int, ...] = (8,)  # groups of the 3x3 convolution
     expansion: int = 2  # the block's bottleneck widens channels by this factor (the paper's 2)
+    # "zeros": the reference's zero-padded resampling, which dims every border at every
+    # stage; "normalised": each output divided by the share of its taps inside the image.
+    resample_border: Literal["zeros", "normalised"] = "zeros"
     loss: Objective = "relativistic"
     r1_gamma: float = 0.05  # the paper's CIFAR-10 start
     r2_gamma: float = 0.05
@@ -47,6 +51,9 @@ class R3GANHyperparameters(AdversarialHyperparameters):
         stages.check_positive_lists(self, ("widths", "blocks", "cardinality"))
         if self.expansion < 1:
             raise ConfigError(f"model.expansion must be at least 1, got {self.expansion}")
+        if self.resample_border not in resnext.BORDERS:
+            raise ConfigError(f"model.resample_border must be one of "
+                              f"{', '.join(resnext.BORDERS)}, got {self.resample_border!r}")
 
 
 @register_family("r3gan")
@@ -92,7 +99,8 @@ class R3GAN(AdversarialModel):
             if stage:
                 if width != x.shape[-1]:
                     x = resnext.pointwise(x, width, name=f"stage{stage}_widen")
-                x = resnext.LowpassUpsample(name=f"stage{stage}_up")(x)
+                x = resnext.LowpassUpsample(self.hparams.resample_border,
+                                            name=f"stage{stage}_up")(x)
             x = self._blocks(x, blocks[stage], groups[stage], total, f"g_stage{stage}")
         x = resnext.pointwise(x, self.image_shape[-1], name="to_image")
         images = resnext.ClipAtInference(name="images", dtype="float32")(x)
@@ -107,7 +115,8 @@ class R3GAN(AdversarialModel):
         for stage, width in enumerate(widths):
             x = self._blocks(x, blocks[stage], groups[stage], total, f"d_stage{stage}")
             if stage + 1 < len(widths):
-                x = resnext.LowpassDownsample(name=f"stage{stage}_down")(x)
+                x = resnext.LowpassDownsample(self.hparams.resample_border,
+                                              name=f"stage{stage}_down")(x)
                 if widths[stage + 1] != width:
                     x = resnext.pointwise(x, widths[stage + 1], name=f"stage{stage}_narrow")
         if not self.conditional:

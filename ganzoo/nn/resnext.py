@@ -9,7 +9,9 @@ section 4 and brownvc/R3GAN's `R3GAN/Networks.py`, written as registered Keras l
   convolution and a 1x1 projection back, with a biased leaky ReLU(0.2) after the first two.
 - Resampling is a fixed low-pass filter ([1, 2, 1], as the reference's default, convolved
   with a box so that it interpolates), never a learned stride: it is what keeps the
-  generator free of checkerboards without normalisation.
+  generator free of checkerboards without normalisation. The reference pads with zeros, which
+  pulls every border pixel toward 0 (mid-grey) at every stage; `border="normalised"` divides
+  each output by the sum of the taps that fell inside the image instead.
 """
 
 import math
@@ -121,36 +123,82 @@ def _shifted(x, axis, offset):
     return ops.pad(x, pad)[tuple(window)]
 
 
+BORDERS = ("zeros", "normalised")
+
+
+def _inside_share(size: int, missing_at_each_end: float) -> np.ndarray:
+    """Per output position along one axis, the share of the filter's taps inside the image:
+    1 except at the two ends, where zero padding drops `missing_at_each_end`."""
+    share = np.ones(size)
+    share[0] -= missing_at_each_end
+    share[-1] -= missing_at_each_end
+    return share
+
+
+class _LowpassResample(keras.layers.Layer):
+    """What both resamplers share: the border rule, and its correction as a constant."""
+
+    def __init__(self, border="zeros", **kwargs):
+        super().__init__(**kwargs)
+        if border not in BORDERS:
+            raise ValueError(f"{self.name}: border must be one of {BORDERS}, got {border!r}")
+        self.border = border
+
+    def _filtered(self, x):
+        raise NotImplementedError
+
+    def _output_share(self, height: int, width: int) -> np.ndarray:
+        """(H_out, W_out): the share of the 2-D filter's weight inside the image."""
+        raise NotImplementedError
+
+    def call(self, x):
+        y = self._filtered(x)
+        if self.border == "normalised":
+            share = self._output_share(x.shape[1], x.shape[2])
+            y = y * ops.cast((1.0 / share)[None, :, :, None], y.dtype)
+        return y
+
+    def get_config(self):
+        return {**super().get_config(), "border": self.border}
+
+
 @keras.saving.register_keras_serializable(package="ganzoo")
-class LowpassUpsample(keras.layers.Layer):
+class LowpassUpsample(_LowpassResample):
     """x2 upsampling through the low-pass filter [1, 3, 3, 1] / 8 per axis, gain 4 over the
     two axes: StyleGAN2's `upfirdn2d.upsample2d` with the filter R3GAN builds from [1, 2, 1],
     zero-padded at the borders.
 
     Written as shifts and sums instead of a transposed convolution: each output pixel is
     (3 x[i] + x[i -/+ 1]) / 4 along each axis, which costs a few adds per pixel on a CPU and
-    converts to LiteRT as it is.
+    converts to LiteRT as it is. The first and last outputs lose the tap of weight 1/4.
     """
 
-    def call(self, x):
+    def _filtered(self, x):
         for axis in (1, 2):
             previous, following = _shifted(x, axis, +1), _shifted(x, axis, -1)
             x = _interleave((previous + 3.0 * x) * 0.25, (3.0 * x + following) * 0.25, axis)
         return x
 
+    def _output_share(self, height, width):
+        return np.outer(_inside_share(2 * height, 0.25), _inside_share(2 * width, 0.25))
+
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class LowpassDownsample(keras.layers.Layer):
+class LowpassDownsample(_LowpassResample):
     """/2 downsampling through the same filter: y[i] = (x[2i-1] + 3 x[2i] + 3 x[2i+1] +
-    x[2i+2]) / 8 per axis, zero-padded (`upfirdn2d.downsample2d`)."""
+    x[2i+2]) / 8 per axis, zero-padded (`upfirdn2d.downsample2d`). The first and last
+    outputs lose a tap of weight 1/8 (both of them when the output is one pixel)."""
 
-    def call(self, x):
+    def _filtered(self, x):
         for axis in (1, 2):
             pairs = ops.reshape(x, _static_shape(x, axis, [x.shape[axis] // 2, 2]))
             first, second = (ops.take(pairs, i, axis=axis + 1) for i in (0, 1))
             x = (_shifted(second, axis, +1) + 3.0 * (first + second)
                  + _shifted(first, axis, -1)) * 0.125
         return x
+
+    def _output_share(self, height, width):
+        return np.outer(_inside_share(height // 2, 0.125), _inside_share(width // 2, 0.125))
 
 
 def lowpass_kernel_1d() -> np.ndarray:

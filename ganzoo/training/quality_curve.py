@@ -5,7 +5,8 @@ Every M minutes of training the EMA generator draws `samples` images from a fixe
 the entry's feature judge (`ganzoo.evaluation.feature_judge`, the network `ganzoo.evaluate`
 uses) measures FID, KID and precision/recall against held-out images. Each point goes to
 TensorBoard (`quality/*`) and to `quality.json` in the work directory, with the step, the
-images seen, the training minutes (the pauses to measure excluded) and what the measurement
+images seen, the training minutes (the pauses to measure excluded), the process's CPU minutes
+spent training (what a study of runs sharing one machine compares) and what the measurement
 cost. When FID improves, the model's weights are saved to `best/`, so that the export can
 take the best point of the run instead of the last: a GAN's last step is often not its best.
 
@@ -50,11 +51,19 @@ class QualityCurve(keras.callbacks.Callback):
         self.trained_before = trained_s_before - self.eval_s  # what checkpoints counted as time
         self._start = time.monotonic()
         self._eval_here = 0.0
+        # CPU time of every thread of this process; before a resume, the last point's (the
+        # CPU spent after it and before the interruption is not counted).
+        self.cpu_before = points[-1].get("cpu_minutes", 0.0) * 60.0 if points else 0.0
+        self._cpu_start = time.process_time()
+        self._eval_cpu_here = 0.0
         self._writer = None
         self.next_at = (points[-1]["train_minutes"] * 60.0 if points else 0.0) + self.every_s
 
     def training_seconds(self) -> float:
         return self.trained_before + time.monotonic() - self._start - self._eval_here
+
+    def training_cpu_seconds(self) -> float:
+        return self.cpu_before + time.process_time() - self._cpu_start - self._eval_cpu_here
 
     def on_train_batch_end(self, batch, logs=None):
         if self.training_seconds() >= self.next_at:
@@ -68,18 +77,21 @@ class QualityCurve(keras.callbacks.Callback):
             self.measure()
 
     def measure(self) -> dict:
-        started = time.monotonic()
+        started, started_cpu = time.monotonic(), time.process_time()
         trained = self.training_seconds()
+        cpu_minutes = round(self.training_cpu_seconds() / 60.0, 2)
         step = int(self.model.optimizer.iterations.numpy())
         images = self.model.sample(self.samples, seed=CURVE_SEED)
         point = {"step": step, "images_seen": step * self.batch_size,
-                 "train_minutes": round(trained / 60.0, 2), **self.judge.measure(images)}
+                 "train_minutes": round(trained / 60.0, 2), "cpu_minutes": cpu_minutes,
+                 **self.judge.measure(images)}
         best = self.record["best"]
         improved = best is None or point["fid"] < best["fid"]
         if improved and self.keep_best:
             self._save_best(step)
         point["eval_s"] = round(time.monotonic() - started, 1)
         self._eval_here += point["eval_s"]
+        self._eval_cpu_here += time.process_time() - started_cpu
         self.eval_s += point["eval_s"]
         if improved:
             self.record["best"] = {k: point[k] for k in ("step", "images_seen", "train_minutes",
