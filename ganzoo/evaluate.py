@@ -82,29 +82,34 @@ def mixture_checks(model, dataset, samples, seed) -> dict:
 
 def translation_checks(model, cfg) -> dict:
     """Every held-out pair, each direction: output vs true target, input vs target, and
-    for two-way models the A -> B -> A reconstruction."""
+    the measures the quality curve ranks by (`evaluation.translation_judge`): the style
+    judge's share (and the input's), the share of outputs nearest their own pair, and for
+    two-way models the A -> B -> A reconstruction."""
     from ganzoo import datasets
-    from ganzoo.metrics import mean_l1, translation_report
+    from ganzoo.evaluation import translation_judge
+    from ganzoo.metrics import translation_report
 
     pairs = datasets.for_entry(cfg, "test")
     report = {"split": "test", "pairs": len(pairs.a), "data": pairs.source}
     judge = _style_judge(cfg)
+    measured = {}
     for direction in model.directions:
         inputs, targets = pairs.oriented(direction)
         outputs = model.translate(inputs, direction)
         report[direction] = translation_report(inputs, outputs, targets)
+        measured[direction] = found = translation_judge.direction_measures(
+            model, pairs, direction, judge, outputs=outputs)
         if judge is not None:
             from ganzoo.evaluation import style_classifier
 
             target_style = style_classifier.target_style(direction)
-            report[direction][f"judged_{target_style}"] = round(
-                style_classifier.style_share(judge, outputs, target_style), 4)
+            report[direction][f"judged_{target_style}"] = found["judged"]
             report[direction][f"judged_{target_style}_input"] = round(
                 style_classifier.style_share(judge, inputs, target_style), 4)
-        if len(model.directions) == 2:
-            back = "b2a" if direction == "a2b" else "a2b"
-            cycled = model.translate(outputs, back)
-            report[direction]["cycle_l1"] = round(mean_l1(inputs, cycled), 4)
+        report[direction].update({key: found[key] for key in
+                                  ("own_pair", "own_pair_input", "cycle_l1") if key in found})
+    if pairs.paired:  # what the quality curve ranks by, for the same model
+        report["score"] = round(translation_judge.score_of(measured), 4)
     return report
 
 

@@ -31,6 +31,7 @@ import tensorflow as tf
 
 from ganzoo import files, imaging, integrity, serving
 from ganzoo.integrity import KERAS_FILE, available_versions
+from ganzoo.training import quality_curve
 
 SAMPLE_SEED = 0
 
@@ -190,9 +191,10 @@ def model_card(entry_dir: Path) -> str:
                      f"{card['planned_steps']:,} planned steps |")
     best = card.get("best_of_curve")
     if best:
+        curve = quality_curve.upgraded(card["quality_curve"])
         lines.append(f"| exported | the quality curve's best point: step {best['step']:,} "
-                     f"({best['train_minutes']:g} min, {best['images_seen']:,} images), FID "
-                     f"{best['fid']:.4g} (`--export_best`) |")
+                     f"({best['train_minutes']:g} min, {best['images_seen']:,} images), "
+                     f"{curve['score_label']} {best[curve['score']]:.4g} (`--export_best`) |")
     start = card.get("initialized_from")
     if start:  # the wall time above is this run's alone
         lines.append(f"| warm start | from version {start['version']} ({start['steps']:,} steps), "
@@ -231,20 +233,21 @@ def quality_curve_section(card: dict) -> list[str]:
     curve = card.get("quality_curve")
     if not curve or not curve.get("points"):
         return []
+    curve = quality_curve.upgraded(curve)
+    keys = list(dict.fromkeys((curve["score"], *curve["columns"])))
     lines = ["## Quality curve", "",
-             f"Measured during training every {curve['every_minutes']:g} min: {curve['samples']:,} "
-             f"samples (seed {curve['seed']}) against {curve['reference']}, on the "
-             f"{curve['feature_network'].split(':')[0]}. Measuring took "
-             f"{curve.get('eval_share', 0):.1%} of the run.", "",
-             "| step | images seen | training min | FID | KID | precision | recall |",
-             "|---|---|---|---|---|---|---|"]
+             f"Measured during training every {curve['every_minutes']:g} min: "
+             f"{curve['measured']}. The best point has the lowest {curve['score_label']}. "
+             f"Measuring took {curve.get('eval_share', 0):.1%} of the run.", "",
+             f"| step | images seen | training min | {' | '.join(keys)} |",
+             f"|---|---|---|{'---|' * len(keys)}"]
     best_step = (curve.get("best") or {}).get("step")
     for point in curve["points"]:
         mark = " (best)" if point["step"] == best_step else ""
+        values = " | ".join(f"{point[k]:.4f}" if point.get(k) is not None else "-"
+                            for k in keys)
         lines.append(f"| {point['step']:,}{mark} | {point['images_seen']:,} | "
-                     f"{point['train_minutes']:g} | {point['fid']:.4f} | {point['kid']:.4f} | "
-                     f"{point.get('precision', float('nan')):.3f} | "
-                     f"{point.get('recall', float('nan')):.3f} |")
+                     f"{point['train_minutes']:g} | {values} |")
     return [*lines, ""]
 
 

@@ -147,3 +147,7 @@ def test_translation_entry_trains_exports_and_evaluates_on_real_emoji(tmp_path):
         expected = np.mean(np.abs(held_out.a.astype(np.float64) - held_out.b))
         assert report[direction]["l1_input"] == pytest.approx(expected, abs=1e-4)
         assert 0 <= report[direction]["cycle_l1"] <= 2
+        # does an output stay nearest its own pair, as often as the input does?
+        assert 0 <= report[direction]["own_pair"] <= 1
+        assert 0 < report[direction]["own_pair_input"] <= 1
+    assert report["score"] > 0  # what the translation curve ranks by

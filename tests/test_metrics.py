@@ -210,7 +210,7 @@ def test_the_package_offers_every_modules_public_metrics():
     assert len(metrics.__all__) == len(set(metrics.__all__)) > 15
 
 
-def test_the_border_profile_finds_a_frame_the_data_does_not_have():
+def test_the_border_profile_finds_a_frame_the_data_does_not_have(tmp_path):
     from ganzoo.evaluation import border_profile
 
     real = np.ones((8, 16, 16, 3), np.float32)  # white, with a black dot in the centre
@@ -223,3 +223,13 @@ def test_the_border_profile_finds_a_frame_the_data_does_not_have():
     assert same["largest_gap"] == 0.0 and same["mean_abs_gap"] == 0.0
     found = border_profile.compare(framed, real)
     assert found["at_ring"] == 3 and found["largest_gap"] == 1.0  # the frame's whole ring
+    chart = tmp_path / "profiles.png"
+    border_profile.plot({"real": ours, "framed": border_profile.profile(framed)}, chart)
+    assert chart.stat().st_size > 1000
+
+
+def test_own_pair_share_counts_outputs_nearest_their_own_target():
+    targets = np.random.default_rng(0).uniform(-1, 1, (6, 4, 4, 3)).astype(np.float32)
+    assert metrics.own_pair_share(targets + 0.01, targets) == 1.0
+    swapped = targets[[1, 0, 2, 3, 4, 5]]  # the first two lost their identity
+    assert metrics.own_pair_share(swapped, targets) == pytest.approx(4 / 6)

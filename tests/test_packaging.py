@@ -24,6 +24,8 @@ def test_the_wheel_is_small_and_its_install_samples_through_a_mirror(tmp_path):
     assert not missing, f"setup.cfg does not package {missing}"
     assert not [n for n in names if "saved_models" in n or n.endswith((".keras", ".pb"))]
     assert "ganzoo/hub/registry.json" in names
+    studies = {str(p.relative_to(REPO)) for p in (REPO / "ganzoo" / "bench").rglob("*.toml")}
+    assert studies and studies <= set(names), "the studies' configs are not packaged"
     assert wheel.stat().st_size < 10 * 2**20, f"the wheel is {wheel.stat().st_size:,} bytes"
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",

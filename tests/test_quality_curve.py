@@ -53,3 +53,38 @@ def test_an_entry_without_a_feature_network_says_so():
 
     with pytest.raises(ValueError, match="noise-to-image"):
         feature_judge.for_entry(config.load_entry("gan_ring8"))
+
+
+def test_a_translator_has_its_own_curve_ranked_by_the_stated_score(tmp_path):
+    from ganzoo.evaluation import translation_judge
+
+    work, models = tmp_path / "run", tmp_path / "models"
+    result = runner.run(_tiny("pix2pix_emoji", steps=4), workdir=work, models_dir=models,
+                        verbose=0, eval_every_minutes=1e-6, export_best=True)
+    record = quality_curve.read(work)
+    assert record["score"] == "score" and "L1 to the target" in record["score_label"]
+    assert {"a2b_l1", "a2b_ssim", "a2b_own_pair", "a2b_own_pair_input",
+            "a2b_judged"} <= set(record["columns"])
+    for point in record["points"]:  # the score is the stated combination of the columns
+        assert point["score"] == pytest.approx(translation_judge.score_of(
+            {"a2b": {"l1": point["a2b_l1"], "judged": point["a2b_judged"]}}), abs=2e-4)
+    scores = [p["score"] for p in record["points"]]
+    assert record["best"]["score"] == min(scores)
+    card = json.loads((result.version_dir / integrity.CARD).read_text())
+    assert card["best_of_curve"]["step"] == record["best"]["step"]
+    from ganzoo import export
+
+    section = "\n".join(export.quality_curve_section(card))
+    assert "| step | images seen | training min | score | a2b_l1 |" in section
+
+
+def test_one_chart_refuses_curves_ranked_by_different_scores(tmp_path):
+    from ganzoo.bench import curves
+
+    for name, score in (("gen", "fid"), ("tra", "score")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / quality_curve.CURVE_FILE).write_text(json.dumps(
+            {"feature_network": "x", "measured": "y", "score": score, "score_label": score,
+             "columns": [], "every_minutes": 1, "points": [], "best": None}))
+    with pytest.raises(ValueError, match="different scores"):
+        curves.read_runs([f"a={tmp_path / 'gen'}", f"b={tmp_path / 'tra'}"])

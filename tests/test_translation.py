@@ -286,6 +286,30 @@ def test_resize_upsampling_replaces_every_transposed_convolution(tmp_path):
         tiny_model("pix2pix_emoji", **{"model.upsampling": "bilinear"})
 
 
+def test_cyclegans_resnet_generator_keeps_the_size_and_pads_by_reflection(tmp_path):
+    from ganzoo.nn.image_to_image import ReflectionPad
+
+    model = tiny_model("cyclegan_emoji", **{"model.generator": "resnet",
+                                             "model.generator_blocks": 2})
+    kinds = [type(layer).__name__ for layer in model.generator_ab.layers]
+    assert kinds.count("Add") == 2 and "Concatenate" not in kinds  # no U-Net skips
+    assert "ReflectionPad" in kinds
+    a = images()
+    out = model.generator_ab(a).numpy()
+    assert out.shape == a.shape and out.min() >= -1.0 and out.max() <= 1.0
+    padded = ReflectionPad(2)(tf.reshape(tf.range(16.0), (1, 4, 4, 1))).numpy()[0, :, :, 0]
+    np.testing.assert_array_equal(padded[2], [2, 1, 0, 1, 2, 3, 2, 1])  # mirrored, not zeros
+    path = tmp_path / "resnet.keras"
+    model.save(path)
+    reloaded = keras.models.load_model(path, safe_mode=True)
+    np.testing.assert_allclose(reloaded.generator_ab(a).numpy(), out, atol=1e-6)
+    model.compile()
+    logs = model.train_step({"a": a, "b": images()})
+    assert np.isfinite(float(logs["g_loss"]))
+    with pytest.raises(config.ConfigError, match="model.generator"):
+        tiny_model("cyclegan_emoji", **{"model.generator": "vgg"})
+
+
 def test_pix2pix_diffaugment_transforms_the_discriminators_pairs_in_training_only():
     plain = tiny_model("pix2pix_emoji", **{"model.norm": "none"})
     augmented = tiny_model("pix2pix_emoji", **{"model.norm": "none",

@@ -2,6 +2,7 @@
 
     python -m ganzoo.bench            # everything but data, under 15 minutes on 2 CPU cores
     python -m ganzoo.bench --sections data   # your own images: delivery to fit, preparation
+    python -m ganzoo.bench --sections twemoji   # the Twemoji study's candidates' images/s
     python -m ganzoo.bench --quick    # under 2 minutes: fewer steps and settings, no FID race,
                                       # no memory measurement
 """
@@ -18,8 +19,9 @@ from absl import app, flags
 flags.DEFINE_boolean("quick", False, "A smoke run: fewer steps, entries and settings; no FID "
                      "race, no memory measurement.")
 flags.DEFINE_string("out", "runs/bench.json", "Where to write the results as JSON.")
-SECTIONS = ("families", "settings", "tutorial", "race", "memory", "r3gan", "peaks", "data")
-ON_REQUEST = ("peaks", "data")  # about 5 and 10 minutes: only when asked for
+SECTIONS = ("families", "settings", "tutorial", "race", "memory", "r3gan", "peaks", "data",
+            "twemoji")
+ON_REQUEST = ("peaks", "data", "twemoji")  # each a few minutes or more: only when asked for
 flags.DEFINE_list("sections", [s for s in SECTIONS if s not in ON_REQUEST],
                   f"Parts to run, of {', '.join(SECTIONS)} ({', '.join(ON_REQUEST)} only when "
                   "asked for).")
@@ -207,6 +209,23 @@ def r3gan_section(steps, warmup) -> dict:
     return {"grouped_convolution": grouped, "blocks": blocks, "penalties": penalties}
 
 
+def twemoji_section(steps, warmup) -> list[dict]:
+    """The Twemoji study's candidates (docs/results.md), as configured, at this machine's
+    size: what each shows a network per second decides how far an hour gets it."""
+    from ganzoo.bench import throughput
+
+    study = Path(__file__).parent / "twemoji_study"
+    candidates = ["dcgan_twemoji", "fastgan_twemoji", *sorted(str(p) for p in
+                                                              study.glob("*.toml"))]
+    rows = [throughput.entry_images_per_second(name, None, steps, warmup)
+            for name in candidates]
+    for row, name in zip(rows, candidates):
+        row["candidate"] = Path(name).stem if name.endswith(".toml") else name
+    print_table("The Twemoji study's candidates, as configured", rows,
+                ["candidate", "setting", "batch_size", "seconds_per_step", "images_per_second"])
+    return rows
+
+
 PEAK_ENTRIES = ("dcgan_mnist", "r3gan_twemoji")  # a fast and a slow step; the last is profiled
 
 
@@ -243,7 +262,8 @@ def peaks_section(steps, warmup) -> dict:
 
 RUNNERS = {"families": families_section, "settings": settings_section,
            "tutorial": tutorial_section, "race": race_section, "memory": memory_section,
-           "r3gan": r3gan_section, "peaks": peaks_section, "data": data_section}
+           "r3gan": r3gan_section, "peaks": peaks_section, "data": data_section,
+           "twemoji": twemoji_section}
 QUICK_SECTIONS = ("families", "settings", "tutorial")
 
 

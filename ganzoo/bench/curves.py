@@ -1,5 +1,6 @@
-"""Quality curves of several runs on one chart: FID against training minutes and against
-images seen, from the `quality.json` each run's `--eval_every_minutes` wrote.
+"""Quality curves of several runs on one chart: their score (FID for samples, the stated
+combination for translators) against training minutes and against images seen, from the
+`quality.json` each run's `--eval_every_minutes` wrote.
 
     python -m ganzoo.bench.curves fastgan=runs/fastgan dcgan=runs/dcgan -o curves.png
 
@@ -13,6 +14,8 @@ import argparse
 import json
 from pathlib import Path
 
+from ganzoo.training import quality_curve
+
 
 def read_runs(specs: list[str]) -> dict[str, dict]:
     """LABEL=WORKDIR (or a quality.json path) -> the curve record."""
@@ -25,7 +28,11 @@ def read_runs(specs: list[str]) -> dict[str, dict]:
         path = path / "quality.json" if path.is_dir() else path
         if not path.is_file():
             raise FileNotFoundError(f"{path}: no quality curve (train with --eval_every_minutes)")
-        runs[label] = json.loads(path.read_text())
+        runs[label] = quality_curve.upgraded(json.loads(path.read_text()))
+    scores = {record["score_label"] for record in runs.values()}
+    if len(scores) > 1:
+        raise ValueError(f"the curves rank by different scores ({', '.join(sorted(scores))}): "
+                         f"one chart draws one")
     return runs
 
 
@@ -38,16 +45,17 @@ def plot(runs: dict[str, dict], out: Path, title: str = "", cpu: bool = False) -
     figure, (by_time, by_images) = pyplot.subplots(1, 2, figsize=(11, 4.2))
     for label, record in runs.items():
         points = record["points"]
-        fids = [p["fid"] for p in points]
+        scores = [p[record["score"]] for p in points]
         minutes = [p["cpu_minutes"] if cpu else p["train_minutes"] for p in points]
-        by_time.plot(minutes, fids, marker="o", ms=3, label=label)
-        by_images.plot([p["images_seen"] / 1000 for p in points], fids, marker="o", ms=3,
+        by_time.plot(minutes, scores, marker="o", ms=3, label=label)
+        by_images.plot([p["images_seen"] / 1000 for p in points], scores, marker="o", ms=3,
                        label=label)
-    network = next(iter(runs.values()))["feature_network"].split(":")[0] if runs else ""
+    first = next(iter(runs.values()), None)
+    ylabel = f"{first['score_label']} ({first['feature_network'].split(':')[0]})" if first else ""
     time_label = "CPU minutes of training" if cpu else "training minutes"
     for axes, xlabel in ((by_time, time_label), (by_images, "images seen (thousands)")):
         axes.set_xlabel(xlabel)
-        axes.set_ylabel(f"FID ({network})")
+        axes.set_ylabel(ylabel)
         axes.set_yscale("log")
         axes.grid(True, which="both", alpha=0.3)
         axes.legend()

@@ -65,8 +65,9 @@ def entry_images_per_second(name: str, setting: Setting | None, steps: int, warm
 
 
 def built_entry(name: str, setting: Setting | None, overrides: dict | None = None):
-    """(config, model, batches) of zoo entry `name`, built and compiled as a training run
-    builds it (`runner.compiled_model`), on its real data, seed 0."""
+    """(config, model, batches) of zoo entry `name` (or of an entry file, `name` ending in
+    .toml), built and compiled as a training run builds it (`runner.compiled_model`), on its
+    real data, seed 0."""
     import tensorflow as tf
 
     from ganzoo import config, datasets
@@ -76,7 +77,8 @@ def built_entry(name: str, setting: Setting | None, overrides: dict | None = Non
     if setting is not None:
         overrides.update({"train.precision": setting.precision,
                           "train.jit_compile": setting.jit_compile})
-    cfg = config.load_entry(name, overrides)
+    cfg = (config.load_entry_file(name, overrides) if str(name).endswith(".toml")
+           else config.load_entry(name, overrides))
     data = datasets.for_entry(cfg)
     keras.utils.set_random_seed(0)
     model = compiled_model(cfg, tf.distribute.get_strategy())

@@ -9,8 +9,8 @@ import numpy as np
 import tensorflow as tf
 from scipy import ndimage
 
-__all__ = ["dark_precision", "dark_share", "mean_l1", "misplaced_dark_l1", "palette_distance",
-           "psnr", "ssim", "translation_report"]
+__all__ = ["dark_precision", "dark_share", "mean_l1", "misplaced_dark_l1", "own_pair_share",
+           "palette_distance", "psnr", "ssim", "translation_report"]
 
 DARK_LEVEL = 0.25  # in [0, 1]: a pixel darker than this on every channel counts as outline
 PAPER_LEVEL = 0.9  # in [0, 1]: a pixel lighter than this on every channel is background
@@ -34,6 +34,17 @@ def ssim(target, output) -> float:
     a = (tf.constant(target, tf.float32) + 1.0) / 2.0
     b = (tf.constant(output, tf.float32) + 1.0) / 2.0
     return float(tf.reduce_mean(tf.image.ssim(a, b, max_val=1.0)))
+
+
+def own_pair_share(images, targets) -> float:
+    """Share of images whose nearest target (Euclidean, in pixels) is their own pair, image i's
+    target i: does a translation keep which emoji it is? The untranslated inputs' share is
+    the baseline a translator must not fall below."""
+    flat = np.asarray(images, np.float32).reshape(len(images), -1)
+    reference = np.asarray(targets, np.float32).reshape(len(targets), -1)
+    squared = ((flat**2).sum(1)[:, None] - 2.0 * flat @ reference.T
+               + (reference**2).sum(1)[None, :])
+    return float(np.mean(np.argmin(squared, axis=1) == np.arange(len(flat))))
 
 
 def _is_dark(images) -> np.ndarray:

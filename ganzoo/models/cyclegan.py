@@ -62,8 +62,8 @@ class CycleGAN(TranslationModel):
 
     def build_networks(self):
         channels = self.image_shape[2]
-        self.generator_ab = self.unet("generator_ab")
-        self.generator_ba = self.unet("generator_ba")
+        self.generator_ab = self.generator_network("generator_ab")
+        self.generator_ba = self.generator_network("generator_ba")
         self.discriminator_a = self.patch_discriminator(channels, "discriminator_a")
         self.discriminator_b = self.patch_discriminator(channels, "discriminator_b")
         size = self.hparams.history_size

@@ -53,7 +53,7 @@ class Pix2Pix(TranslationModel):
     tracked_metrics = ("d_loss", "g_loss", "g_gan_loss", "g_l1_loss", "real_score", "fake_score")
 
     def build_networks(self):
-        self.generator = self.unet("generator")
+        self.generator = self.generator_network("generator")
         self.discriminator = self.patch_discriminator(2 * self.image_shape[2], "discriminator")
         self._pair = layers.Concatenate(name="input_and_output")
         self._augment_policy = diffaugment.parse_policy(self.hparams.augment)

@@ -24,9 +24,12 @@ from ganzoo.schema import ConfigError
 
 @dataclass(frozen=True)
 class TranslationHyperparameters:
-    generator_filters: int = 32  # first U-Net layer
+    # "unet" (pix2pix's) or "resnet" (CycleGAN's: image_to_image.resnet_generator)
+    generator: Literal["unet", "resnet"] = "unet"
+    generator_filters: int = 32  # first layer
     generator_max_filters: int = 128  # width cap (the paper's 512 is for 256x256 photos)
     generator_depth: int = 5  # stride-2 stages of the U-Net
+    generator_blocks: int = 6  # residual blocks of the ResNet (the paper's 6 at 128 px)
     discriminator_filters: int = 32
     discriminator_max_filters: int = 256  # the paper: 8 x discriminator_filters
     discriminator_layers: int = 3  # stride-2 PatchGAN layers: 3 -> 70x70 patches, 2 -> 34, 1 -> 16
@@ -40,8 +43,12 @@ class TranslationHyperparameters:
     upsampling: Literal["transpose", "resize"] = "transpose"
 
     def __post_init__(self):
-        for name in ("generator_filters", "generator_max_filters", "discriminator_filters",
-                     "discriminator_max_filters", "discriminator_layers"):
+        if self.generator not in ("unet", "resnet"):
+            raise ConfigError(f"model.generator must be 'unet' or 'resnet', got "
+                              f"{self.generator!r}")
+        for name in ("generator_filters", "generator_max_filters", "generator_blocks",
+                     "discriminator_filters", "discriminator_max_filters",
+                     "discriminator_layers"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"model.{name} must be positive, got {getattr(self, name)}")
         if not 0.0 <= self.dropout < 1.0:
@@ -65,8 +72,14 @@ class TranslationModel(TwoPlayerModel):
     def build_networks(self):
         raise NotImplementedError
 
-    def unet(self, name):
+    def generator_network(self, name):
         h = self.hparams
+        if h.generator == "resnet":
+            return image_to_image.resnet_generator(
+                self.image_shape, filters=h.generator_filters,
+                max_filters=h.generator_max_filters, blocks_count=h.generator_blocks,
+                norm=h.norm, dropout=h.dropout, residual=h.residual, upsampling=h.upsampling,
+                name=name)
         try:
             return image_to_image.unet_generator(
                 self.image_shape, filters=h.generator_filters, max_filters=h.generator_max_filters,

@@ -16,12 +16,14 @@ photographs; on 64x64 emoji the zoo uses 32 -> 128, which keeps a model file
 of a few MB and a CPU step time of a fraction of a second.
 
 Zhu et al. 2017 (CycleGAN) use the same PatchGAN and instance norm; their
-default generator is a ResNet, and a U-Net is their code's documented
-alternative (`--netG unet_*`), which the zoo uses for both families.
+generator is a ResNet (Johnson et al. 2016; appendix 7.2: c7s1-64, d128, d256,
+six or nine R256 blocks, u128, u64, c7s1-3, reflection padding), and a U-Net is
+their code's documented alternative (`--netG unet_*`). Both are here
+(`model.generator`); the zoo's entries started with the U-Net.
 """
 
 import keras
-from keras import layers
+from keras import layers, ops
 
 from ganzoo.nn import blocks
 
@@ -93,6 +95,73 @@ def unet_generator(image_shape, *, filters=32, max_filters=128, depth=5, norm="b
         x = layers.ReLU(name=f"dec{i}_relu")(x)
         x = layers.Concatenate(name=f"skip{i}")([x, skips[i]])
     x = _upsample(x, channels, upsampling, use_bias=True, name="to_image")
+    return _image_output(inputs, x, residual, name)
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class ReflectionPad(keras.layers.Layer):
+    """Pad height and width by `size` pixels, mirrored: the ResNet generator's padding,
+    so the border of a white-background image is not drawn against zeros (mid-grey)."""
+
+    def __init__(self, size, **kwargs):
+        super().__init__(**kwargs)
+        self.size = int(size)
+
+    def call(self, x):
+        pad = self.size
+        return ops.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]], mode="reflect")
+
+    def get_config(self):
+        return {**super().get_config(), "size": self.size}
+
+
+def _reflect_conv(x, filters, kernel, *, use_bias, name):
+    x = ReflectionPad(kernel // 2, name=f"{name}_pad")(x)
+    return layers.Conv2D(filters, kernel, use_bias=use_bias,
+                         kernel_initializer=blocks.dcgan_init(), name=name)(x)
+
+
+def resnet_generator(image_shape, *, filters=64, max_filters=256, blocks_count=6,
+                     norm="instance", dropout=0.0, residual=False, upsampling="transpose",
+                     name="generator") -> keras.Model:
+    """CycleGAN's generator: a 7x7 convolution, two stride-2 downsamplings, `blocks_count`
+    residual blocks at a quarter of the resolution, two upsamplings and a 7x7 convolution to
+    the image. Unlike the U-Net it has no skip at full resolution: everything it keeps of its
+    input passes through the residual blocks, which is what lets it change shapes (a
+    horse's stripes, an emoji's outline) instead of mostly copying. `residual` and
+    `upsampling` as `unet_generator`'s."""
+    if upsampling not in UPSAMPLINGS:
+        raise ValueError(f"upsampling must be one of {UPSAMPLINGS}, got {upsampling!r}")
+    if blocks_count < 1:
+        raise ValueError(f"a ResNet generator needs at least one block, got {blocks_count}")
+    channels = image_shape[-1]
+    use_bias = norm == "none"
+    inputs = keras.Input(image_shape, name="images")
+    x = _reflect_conv(inputs, min(filters, max_filters), 7, use_bias=use_bias, name="stem")
+    x = layers.ReLU(name="stem_relu")(normalization(norm, "stem_norm")(x))
+    for i in (1, 2):
+        x = layers.Conv2D(min(filters * 2**i, max_filters), 3, strides=2, padding="same",
+                          use_bias=use_bias, kernel_initializer=blocks.dcgan_init(),
+                          name=f"down{i}")(x)
+        x = layers.ReLU(name=f"down{i}_relu")(normalization(norm, f"down{i}_norm")(x))
+    width = x.shape[-1]
+    for i in range(blocks_count):
+        y = _reflect_conv(x, width, 3, use_bias=use_bias, name=f"res{i}_conv1")
+        y = layers.ReLU(name=f"res{i}_relu")(normalization(norm, f"res{i}_norm1")(y))
+        if dropout:
+            y = layers.Dropout(dropout, name=f"res{i}_dropout")(y)
+        y = _reflect_conv(y, width, 3, use_bias=use_bias, name=f"res{i}_conv2")
+        x = layers.Add(name=f"res{i}_add")([x, normalization(norm, f"res{i}_norm2")(y)])
+    for i in (1, 0):
+        x = _upsample(x, min(filters * 2**i, max_filters), upsampling, use_bias=use_bias,
+                      name=f"up{i}")
+        x = layers.ReLU(name=f"up{i}_relu")(normalization(norm, f"up{i}_norm")(x))
+    x = _reflect_conv(x, channels, 7, use_bias=True, name="to_image")
+    return _image_output(inputs, x, residual, name)
+
+
+def _image_output(inputs, x, residual, name) -> keras.Model:
+    """tanh to an image, or (`residual`) input + 2 tanh(x), clipped to [-1, 1]."""
     if not residual:
         outputs = layers.Activation("tanh", name="translated", dtype="float32")(x)
         return keras.Model(inputs, outputs, name=name)

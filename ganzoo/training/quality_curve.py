@@ -1,14 +1,19 @@
 """Quality as a curve during training, and the best checkpoint by it (`--eval_every_minutes`,
 `--export_best`).
 
-Every M minutes of training the EMA generator draws `samples` images from a fixed seed, and
-the entry's feature judge (`ganzoo.evaluation.feature_judge`, the network `ganzoo.evaluate`
-uses) measures FID, KID and precision/recall against held-out images. Each point goes to
+Every M minutes of training a judge measures the model against held-out data:
+- a noise-to-image entry's EMA generator draws `samples` images from a fixed seed, and the
+  entry's feature judge (`ganzoo.evaluation.feature_judge`, the network `ganzoo.evaluate`
+  uses) measures FID, KID and precision/recall (`SampleQuality`);
+- a translator translates the test pairs, and `ganzoo.evaluation.translation_judge` measures
+  L1 and SSIM to the targets, the style judge's share, the share of outputs nearest their own
+  pair and the cycle L1.
+Each judge names the one number it ranks points by, lower better (`score`). Each point goes to
 TensorBoard (`quality/*`) and to `quality.json` in the work directory, with the step, the
 images seen, the training minutes (the pauses to measure excluded), the process's CPU minutes
 spent training (what a study of runs sharing one machine compares) and what the measurement
-cost. When FID improves, the model's weights are saved to `best/`, so that the export can
-take the best point of the run instead of the last: a GAN's last step is often not its best.
+cost. When the score improves, the model's weights are saved to `best/`, so that the export
+can take the best point of the run instead of the last: a GAN's last step is often not its best.
 
 The curve is the bench's race (`ganzoo.bench.quality`) run inside `fit`, on any entry.
 """
@@ -28,11 +33,40 @@ BEST_DIR = "best"
 CURVE_SEED = 0
 
 
+class SampleQuality:
+    """A noise-to-image model's samples against held-out images, on a feature judge."""
+
+    score, score_label = "fid", "FID"
+    columns = ("fid", "kid", "precision", "recall")
+
+    def __init__(self, judge, samples: int = 1000):
+        self.judge, self.samples = judge, samples
+        self.name = judge.name
+        self.described = (f"{samples:,} samples (seed {CURVE_SEED}) against {judge.described}, "
+                          f"on the {judge.name.split(':')[0]}")
+
+    def measure(self, model) -> dict:
+        return self.judge.measure(model.sample(self.samples, seed=CURVE_SEED))
+
+
+def judge_for(cfg):
+    """The curve's judge for an entry: translation measures for a translator, else its
+    samples on the entry's feature judge. ValueError when the entry has neither."""
+    from ganzoo import datasets
+    from ganzoo.evaluation import feature_judge, translation_judge
+
+    if datasets.evaluator_for_entry(cfg) == "translation":
+        return translation_judge.for_entry(cfg)
+    return SampleQuality(feature_judge.for_entry(cfg))
+
+
 class QualityCurve(keras.callbacks.Callback):
-    """Measure every `every_minutes` of training time (checked after each step)."""
+    """Measure every `every_minutes` of training time (checked after each step), with a
+    judge that has `score`, `score_label`, `columns`, `name`, `described` and
+    `measure(model) -> {key: number}`."""
 
     def __init__(self, judge, workdir: Path, every_minutes: float, *, batch_size: int,
-                 trained_s_before: float = 0.0, samples: int = 1000, keep_best: bool = True):
+                 trained_s_before: float = 0.0, keep_best: bool = True):
         super().__init__()
         if every_minutes <= 0:
             raise ValueError(f"--eval_every_minutes must be positive, got {every_minutes}")
@@ -41,11 +75,12 @@ class QualityCurve(keras.callbacks.Callback):
         self.best_dir = Path(workdir) / BEST_DIR
         self.every_s = 60.0 * every_minutes
         self.batch_size = batch_size
-        self.samples = samples
         self.keep_best = keep_best
         self.record = read(Path(workdir)) or {
-            "feature_network": judge.name, "reference": judge.described, "samples": samples,
-            "seed": CURVE_SEED, "every_minutes": every_minutes, "points": [], "best": None}
+            "feature_network": judge.name, "measured": judge.described, "score": judge.score,
+            "score_label": judge.score_label, "columns": list(judge.columns),
+            "every_minutes": every_minutes, "points": [], "best": None}
+        self.score = self.record["score"]
         points = self.record["points"]
         self.eval_s = sum(p["eval_s"] for p in points)
         self.trained_before = trained_s_before - self.eval_s  # what checkpoints counted as time
@@ -61,6 +96,11 @@ class QualityCurve(keras.callbacks.Callback):
 
     def training_seconds(self) -> float:
         return self.trained_before + time.monotonic() - self._start - self._eval_here
+
+    @property
+    def keys(self) -> list[str]:
+        """The score first, then the judge's other columns, each once."""
+        return list(dict.fromkeys((self.score, *self.record["columns"])))
 
     def training_cpu_seconds(self) -> float:
         return self.cpu_before + time.process_time() - self._cpu_start - self._eval_cpu_here
@@ -81,12 +121,14 @@ class QualityCurve(keras.callbacks.Callback):
         trained = self.training_seconds()
         cpu_minutes = round(self.training_cpu_seconds() / 60.0, 2)
         step = int(self.model.optimizer.iterations.numpy())
-        images = self.model.sample(self.samples, seed=CURVE_SEED)
+        measures = self.judge.measure(self.model)
+        if not self.record["columns"]:  # a judge whose columns depend on the model
+            self.record["columns"] = list(measures)
         point = {"step": step, "images_seen": step * self.batch_size,
                  "train_minutes": round(trained / 60.0, 2), "cpu_minutes": cpu_minutes,
-                 **self.judge.measure(images)}
+                 **measures}
         best = self.record["best"]
-        improved = best is None or point["fid"] < best["fid"]
+        improved = best is None or point[self.score] < best[self.score]
         if improved and self.keep_best:
             self._save_best(step)
         point["eval_s"] = round(time.monotonic() - started, 1)
@@ -95,14 +137,14 @@ class QualityCurve(keras.callbacks.Callback):
         self.eval_s += point["eval_s"]
         if improved:
             self.record["best"] = {k: point[k] for k in ("step", "images_seen", "train_minutes",
-                                                         "fid", "kid")}
+                                                         *self.keys) if k in point}
         self.record["points"].append(point)
         self.record["eval_share"] = round(self.eval_s / max(trained + self.eval_s, 1e-9), 4)
         files.write_json(self.path, self.record)
         self._summarise(point)
         self.next_at = trained + self.every_s
-        logging.info("quality at step %d (%.1f min): FID %.4f, KID %.4f, recall %.3f%s",
-                     step, trained / 60, point["fid"], point["kid"], point.get("recall", -1),
+        logging.info("quality at step %d (%.1f min): %s%s", step, trained / 60,
+                     ", ".join(f"{k} {point[k]:.4f}" for k in self.keys if k in point),
                      " (best)" if improved else "")
         return point
 
@@ -128,7 +170,7 @@ class QualityCurve(keras.callbacks.Callback):
             self._writer = tf.summary.create_file_writer(str(self.path.parent / "tensorboard"))
         writer = self._writer
         with writer.as_default():
-            for key in ("fid", "kid", "precision", "recall"):
+            for key in self.keys:
                 if key in point:
                     tf.summary.scalar(f"quality/{key}", point[key], step=point["step"])
         writer.flush()
@@ -136,7 +178,18 @@ class QualityCurve(keras.callbacks.Callback):
 
 def read(workdir: Path) -> dict | None:
     path = Path(workdir) / CURVE_FILE
-    return json.loads(path.read_text()) if path.is_file() else None
+    return upgraded(json.loads(path.read_text())) if path.is_file() else None
+
+
+def upgraded(record: dict) -> dict:
+    """A curve written before judges named their score (FID curves of samples only, such as
+    fastgan_twemoji v1's card), in today's form."""
+    if "score" in record:
+        return record
+    measured = (f"{record['samples']:,} samples (seed {record['seed']}) against "
+                f"{record['reference']}, on the {record['feature_network'].split(':')[0]}")
+    return {**record, "measured": measured, "score": SampleQuality.score,
+            "score_label": SampleQuality.score_label, "columns": list(SampleQuality.columns)}
 
 
 def restore_best(model, workdir: Path) -> dict | None:

@@ -145,11 +145,9 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
             callbacks.append(cb.EpochSummary(workdir / "samples", workdir / "tensorboard",
                                              picture_fn=picture_fn))
         if role.is_chief and eval_every_minutes:
-            from ganzoo.evaluation import feature_judge
-
             # before the budget's stop is seen by fit's end, after the step it stopped at
             callbacks.insert(0, quality_curve.QualityCurve(
-                feature_judge.for_entry(cfg), workdir, eval_every_minutes,
+                quality_curve.judge_for(cfg), workdir, eval_every_minutes,
                 batch_size=train.batch_size, trained_s_before=saver.saved_wall_time))
         for epochs, initial_epoch, steps_per_epoch in epoch_plan(step, train):
             start_step = int(model.g_optimizer.iterations.numpy())
@@ -198,8 +196,9 @@ def _train_and_export(cfg, workdir, models_dir, strategy, export_model, verbose,
         best = quality_curve.restore_best(model, workdir) if export_best else None
         if best:
             card["best_of_curve"] = best
-            logging.info("Exporting the curve's best point: step %d, FID %.4f", best["step"],
-                         best["fid"])
+            score = quality_curve.read(workdir)["score"]
+            logging.info("Exporting the curve's best point: step %d, %s %.4f", best["step"],
+                         score, best[score])
         curve = quality_curve.read(workdir) if eval_every_minutes else None
         if curve:
             card["quality_curve"] = curve
