@@ -210,8 +210,8 @@ def r3gan_section(steps, warmup) -> dict:
 
 
 def twemoji_section(steps, warmup) -> list[dict]:
-    """The Twemoji study's candidates (docs/results.md), as configured, at this machine's
-    size: what each shows a network per second decides how far an hour gets it."""
+    """The Twemoji study's candidates (docs/results.md), as configured: on a CPU, a family's
+    images per second decide how far an hour of training takes it."""
     from ganzoo.bench import throughput
 
     study = Path(__file__).parent / "twemoji_study"
